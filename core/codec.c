@@ -1,0 +1,422 @@
+/*
+ * codec.c — the compact, versioned binary encodings of entity, link and
+ * source records.
+ *
+ * Every record starts with a version byte (RECORD_V1). Integers are
+ * LEB128 varints (signed ones zig-zag encoded), reals are 8 bytes
+ * little-endian IEEE 754, strings are a varint length then the bytes.
+ * Decoding checks every length against the record size, so a damaged
+ * record is SK_ECORRUPT, never a read past the end.
+ */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RECORD_V1 1
+
+enum { LF_DIRECTED = 1, LF_TIME = 2, LF_WEIGHT = 4, LF_INTERVAL = 8 };
+
+/* ---- growing buffer ---- */
+
+void sk__buf_free(sk_buf *b)
+{
+    free(b->p);
+    *b = (sk_buf){0};
+}
+
+void sk__buf_reset(sk_buf *b)
+{
+    b->len = 0;
+    b->oom = false;
+}
+
+static uint8_t *buf_room(sk_buf *b, size_t n)
+{
+    if (b->oom)
+        return NULL;
+    if (b->cap - b->len < n) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len < n)
+            cap *= 2;
+        uint8_t *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return NULL;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    return b->p + b->len;
+}
+
+static void put_bytes(sk_buf *b, const void *src, size_t n)
+{
+    uint8_t *p = buf_room(b, n);
+    if (p) {
+        if (n)
+            memcpy(p, src, n);
+        b->len += n;
+    }
+}
+
+static void put_uv(sk_buf *b, uint64_t v)
+{
+    uint8_t tmp[10];
+    int n = 0;
+    do {
+        tmp[n] = (uint8_t)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            tmp[n] |= 0x80;
+        n++;
+    } while (v);
+    put_bytes(b, tmp, (size_t)n);
+}
+
+static void put_sv(sk_buf *b, int64_t v)
+{
+    put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static void put_real(sk_buf *b, double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    uint8_t tmp[8];
+    for (int i = 0; i < 8; i++)
+        tmp[i] = (uint8_t)(u >> (8 * i));
+    put_bytes(b, tmp, 8);
+}
+
+static void put_str(sk_buf *b, const char *s, size_t n)
+{
+    put_uv(b, n);
+    put_bytes(b, s, n);
+}
+
+/* ---- reader ---- */
+
+typedef struct rd {
+    const uint8_t *p, *end;
+    bool bad;
+} rd;
+
+static uint64_t get_uv(rd *r)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (r->p >= r->end) {
+            r->bad = true;
+            return 0;
+        }
+        uint8_t c = *r->p++;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return v;
+    }
+    r->bad = true;
+    return 0;
+}
+
+static int64_t get_sv(rd *r)
+{
+    uint64_t u = get_uv(r);
+    return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+static const uint8_t *get_bytes(rd *r, size_t n)
+{
+    if ((size_t)(r->end - r->p) < n) {
+        r->bad = true;
+        return NULL;
+    }
+    const uint8_t *p = r->p;
+    r->p += n;
+    return p;
+}
+
+static double get_real(rd *r)
+{
+    const uint8_t *p = get_bytes(r, 8);
+    if (!p)
+        return 0;
+    uint64_t u = 0;
+    for (int i = 0; i < 8; i++)
+        u |= (uint64_t)p[i] << (8 * i);
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
+static const char *get_str(rd *r, size_t *len)
+{
+    uint64_t n = get_uv(r);
+    const uint8_t *p = get_bytes(r, (size_t)n);
+    *len = p ? (size_t)n : 0;
+    return p ? (const char *)p : "";
+}
+
+/* ---- values, properties, assertions ---- */
+
+static void put_value(sk_buf *b, const sk_value *v)
+{
+    uint8_t tag = (uint8_t)v->type;
+    put_bytes(b, &tag, 1);
+    switch (v->type) {
+    case SK_V_NULL: break;
+    case SK_V_STR: put_str(b, v->u.str.ptr, v->u.str.len); break;
+    case SK_V_INT: put_sv(b, v->u.i); break;
+    case SK_V_ID: put_uv(b, (uint64_t)v->u.i); break;
+    case SK_V_REAL: put_real(b, v->u.r); break;
+    case SK_V_TIME: put_sv(b, v->u.time.t); put_sv(b, v->u.time.off_min); break;
+    case SK_V_GEO: put_real(b, v->u.geo.lat); put_real(b, v->u.geo.lon); break;
+    case SK_V_BOOL: { uint8_t c = v->u.b; put_bytes(b, &c, 1); } break;
+    }
+}
+
+static void get_value(rd *r, sk_value *v)
+{
+    const uint8_t *tag = get_bytes(r, 1);
+    *v = (sk_value){0};
+    if (!tag)
+        return;
+    v->type = (sk_vtype)*tag;
+    switch (v->type) {
+    case SK_V_NULL: break;
+    case SK_V_STR: v->u.str.ptr = get_str(r, &v->u.str.len); break;
+    case SK_V_INT: v->u.i = get_sv(r); break;
+    case SK_V_ID: v->u.i = (int64_t)get_uv(r); break;
+    case SK_V_REAL: v->u.r = get_real(r); break;
+    case SK_V_TIME:
+        v->u.time.t = get_sv(r);
+        v->u.time.off_min = (int16_t)get_sv(r);
+        break;
+    case SK_V_GEO:
+        v->u.geo.lat = get_real(r);
+        v->u.geo.lon = get_real(r);
+        break;
+    case SK_V_BOOL: {
+        const uint8_t *c = get_bytes(r, 1);
+        v->u.b = c && *c;
+    } break;
+    default: r->bad = true;
+    }
+}
+
+static void put_props(sk_buf *b, const sk_prop *p, size_t n)
+{
+    put_uv(b, n);
+    for (size_t i = 0; i < n; i++) {
+        put_uv(b, p[i].name);
+        put_value(b, &p[i].value);
+    }
+}
+
+static void put_asserts(sk_buf *b, const sk_assert *a, size_t n)
+{
+    put_uv(b, n);
+    for (size_t i = 0; i < n; i++) {
+        put_uv(b, a[i].source);
+        put_uv(b, a[i].grade);
+    }
+}
+
+/* Counts are checked against the bytes left (each item takes at least two
+ * bytes) before anything is allocated. */
+static const sk_prop *get_props(rd *r, sk_arena *a, size_t *n)
+{
+    uint64_t cnt = get_uv(r);
+    *n = 0;
+    if (r->bad || cnt > (uint64_t)(r->end - r->p) / 2) {
+        r->bad = r->bad || cnt > 0;
+        return NULL;
+    }
+    if (cnt == 0)
+        return NULL;
+    sk_prop *p = sk_arena_alloc(a, (size_t)cnt * sizeof *p);
+    if (!p) {
+        r->bad = true;
+        return NULL;
+    }
+    for (uint64_t i = 0; i < cnt && !r->bad; i++) {
+        p[i].name = (sk_sym)get_uv(r);
+        get_value(r, &p[i].value);
+    }
+    *n = (size_t)cnt;
+    return p;
+}
+
+static const sk_assert *get_asserts(rd *r, sk_arena *a, size_t *n)
+{
+    uint64_t cnt = get_uv(r);
+    *n = 0;
+    if (r->bad || cnt > (uint64_t)(r->end - r->p) / 2) {
+        r->bad = r->bad || cnt > 0;
+        return NULL;
+    }
+    if (cnt == 0)
+        return NULL;
+    sk_assert *s = sk_arena_alloc(a, (size_t)cnt * sizeof *s);
+    if (!s) {
+        r->bad = true;
+        return NULL;
+    }
+    for (uint64_t i = 0; i < cnt && !r->bad; i++) {
+        s[i].source = (sk_srcid)get_uv(r);
+        s[i].grade = (sk_sym)get_uv(r);
+    }
+    *n = (size_t)cnt;
+    return s;
+}
+
+static int finish(sk_buf *b)
+{
+    return b->oom ? SK_ENOMEM : SK_OK;
+}
+
+static int check(rd *r)
+{
+    return r->bad || r->p != r->end ? SK_ECORRUPT : SK_OK;
+}
+
+static bool version_ok(rd *r)
+{
+    const uint8_t *v = get_bytes(r, 1);
+    if (!v || *v != RECORD_V1) {
+        r->bad = true;
+        return false;
+    }
+    return true;
+}
+
+/* ---- entity ---- */
+
+int sk__encode_entity(sk_buf *b, const sk_entity *e)
+{
+    sk__buf_reset(b);
+    uint8_t v = RECORD_V1;
+    put_bytes(b, &v, 1);
+    put_uv(b, e->type);
+    put_str(b, e->key, e->key_len);
+    put_str(b, e->label, e->label_len);
+    put_props(b, e->props, e->nprops);
+    put_asserts(b, e->asserts, e->nasserts);
+    return finish(b);
+}
+
+int sk__decode_entity(const uint8_t *p, size_t n, sk_arena *a, sk_entity *e)
+{
+    rd r = {p, p + n, false};
+    sk_id id = e->id;
+    *e = (sk_entity){.id = id};
+    if (!version_ok(&r))
+        return SK_ECORRUPT;
+    e->type = (sk_sym)get_uv(&r);
+    e->key = get_str(&r, &e->key_len);
+    e->label = get_str(&r, &e->label_len);
+    e->props = get_props(&r, a, &e->nprops);
+    e->asserts = get_asserts(&r, a, &e->nasserts);
+    return check(&r);
+}
+
+/* ---- link ---- */
+
+int sk__encode_link(sk_buf *b, const sk_link *l)
+{
+    sk__buf_reset(b);
+    uint8_t v = RECORD_V1;
+    put_bytes(b, &v, 1);
+    uint8_t flags = (l->directed ? LF_DIRECTED : 0) |
+                    (l->t_start != SK_NO_TIME ? LF_TIME : 0) |
+                    (l->weight != 1.0 ? LF_WEIGHT : 0) |
+                    (l->t_start != SK_NO_TIME && l->t_end != l->t_start ? LF_INTERVAL : 0);
+    put_bytes(b, &flags, 1);
+    put_uv(b, l->src);
+    put_uv(b, l->dst);
+    put_uv(b, l->type);
+    if (flags & LF_TIME) {
+        put_sv(b, l->t_start);
+        put_sv(b, l->t_off);
+    }
+    if (flags & LF_INTERVAL)
+        put_sv(b, l->t_end - l->t_start);
+    if (flags & LF_WEIGHT)
+        put_real(b, l->weight);
+    put_props(b, l->props, l->nprops);
+    put_asserts(b, l->asserts, l->nasserts);
+    return finish(b);
+}
+
+int sk__decode_link(const uint8_t *p, size_t n, sk_arena *a, sk_link *l)
+{
+    rd r = {p, p + n, false};
+    sk_id id = l->id;
+    *l = (sk_link){.id = id, .t_start = SK_NO_TIME, .t_end = SK_NO_TIME, .weight = 1.0};
+    if (!version_ok(&r))
+        return SK_ECORRUPT;
+    const uint8_t *fp = get_bytes(&r, 1);
+    uint8_t flags = fp ? *fp : 0;
+    l->directed = flags & LF_DIRECTED;
+    l->src = get_uv(&r);
+    l->dst = get_uv(&r);
+    l->type = (sk_sym)get_uv(&r);
+    if (flags & LF_TIME) {
+        l->t_start = l->t_end = get_sv(&r);
+        l->t_off = (int16_t)get_sv(&r);
+    }
+    if (flags & LF_INTERVAL)
+        l->t_end = l->t_start + get_sv(&r);
+    if (flags & LF_WEIGHT)
+        l->weight = get_real(&r);
+    l->props = get_props(&r, a, &l->nprops);
+    l->asserts = get_asserts(&r, a, &l->nasserts);
+    return check(&r);
+}
+
+/* ---- source ---- */
+
+int sk__encode_source(sk_buf *b, const sk_source *s)
+{
+    sk__buf_reset(b);
+    uint8_t v = RECORD_V1;
+    put_bytes(b, &v, 1);
+    const char *name = s->name ? s->name : "";
+    const char *user = s->user ? s->user : "";
+    const char *note = s->note ? s->note : "";
+    put_str(b, name, strlen(name));
+    put_bytes(b, s->sha256, 32);
+    put_uv(b, s->size);
+    put_sv(b, s->time);
+    put_str(b, user, strlen(user));
+    put_uv(b, s->grade);
+    put_uv(b, s->handling);
+    put_str(b, note, strlen(note));
+    return finish(b);
+}
+
+int sk__decode_source(const uint8_t *p, size_t n, sk_arena *a, sk_source *s)
+{
+    rd r = {p, p + n, false};
+    sk_srcid id = s->id;
+    *s = (sk_source){.id = id};
+    if (!version_ok(&r))
+        return SK_ECORRUPT;
+    size_t len;
+    const char *str = get_str(&r, &len);
+    s->name = sk_arena_strndup(a, str, len);
+    const uint8_t *h = get_bytes(&r, 32);
+    if (h)
+        memcpy(s->sha256, h, 32);
+    s->size = get_uv(&r);
+    s->time = get_sv(&r);
+    str = get_str(&r, &len);
+    s->user = sk_arena_strndup(a, str, len);
+    s->grade = (sk_sym)get_uv(&r);
+    s->handling = (sk_sym)get_uv(&r);
+    str = get_str(&r, &len);
+    s->note = sk_arena_strndup(a, str, len);
+    if (!s->name || !s->user || !s->note)
+        return SK_ENOMEM;
+    return check(&r);
+}

@@ -1,0 +1,329 @@
+/*
+ * entity.c — creating, resolving, reading, changing and deleting entities.
+ *
+ * Keys are normalised here by the rule of the entity's type, so every
+ * caller (import, manual entry, queries) agrees on what "the same phone"
+ * is. Every change rewrites the record and keeps the indexes in step
+ * (index.c); deleting an entity deletes its links first.
+ */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KEYBUF (SK_KEY_MAX * 4 + 64)
+
+static void id_key(uint8_t k[8], sk_id id) { be_put(k, id, 8); }
+
+int sk_entity_normkey(sk_txn *t, sk_sym type, const char *rawkey, size_t len, char *out,
+                      size_t outcap)
+{
+    const char *tname;
+    size_t tlen;
+    int rc = sk_name_get(t, SK_DICT_ETYPE, type, &tname, &tlen);
+    if (rc)
+        return sk_txn_fail(t, rc == SK_ENOTFOUND ? SK_EINVAL : rc, "unknown entity type #%u",
+                           type);
+    sk_keykind kind = sk_keykind_for_type(tname, tlen);
+    int n = sk_key_normalise(kind, rawkey, len, t->country_code[0] ? t->country_code : NULL,
+                             out, outcap);
+    if (n == SK_EINVAL)
+        return sk_txn_fail(t, SK_EINVAL, "'%.*s' is not a valid %s key for type %.*s",
+                           (int)(len > 80 ? 80 : len), rawkey, sk_keykind_name(kind),
+                           (int)tlen, tname);
+    if (n == SK_ELIMIT)
+        return sk_txn_fail(t, SK_ELIMIT, "key '%.*s…' is too long", 40, rawkey);
+    return n;
+}
+
+int sk_entity_by_key(sk_txn *t, sk_sym type, const char *rawkey, size_t len, sk_id *out)
+{
+    char norm[KEYBUF];
+    int n = sk_entity_normkey(t, type, rawkey, len, norm, sizeof norm);
+    if (n < 0)
+        return n;
+    uint8_t kk[4 + SK_KEY_MAX];
+    size_t kl = sk__keyidx_key(kk, type, norm, (size_t)n);
+    MDB_val v;
+    int rc = sk__get(t, DB_KEY, kk, kl, &v);
+    if (rc)
+        return rc;
+    *out = be_get(v.mv_data, 8);
+    return SK_OK;
+}
+
+int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out)
+{
+    uint8_t k[8];
+    id_key(k, id);
+    MDB_val v;
+    int rc = sk__get(t, DB_ENT, k, 8, &v);
+    if (rc == SK_ENOTFOUND)
+        return sk_txn_fail(t, rc, "no entity #%llu", (unsigned long long)id);
+    if (rc)
+        return rc;
+    out->id = id;
+    rc = sk__decode_entity(v.mv_data, v.mv_size, a, out);
+    if (rc)
+        return sk_txn_fail(t, rc, "%s: entity #%llu: record is damaged", t->s->path,
+                           (unsigned long long)id);
+    return SK_OK;
+}
+
+bool sk_entity_exists(sk_txn *t, sk_id id)
+{
+    uint8_t k[8];
+    id_key(k, id);
+    MDB_val v;
+    return sk__get(t, DB_ENT, k, 8, &v) == SK_OK;
+}
+
+/* Writes the record of E (which must already be indexed as it now is). */
+static int put_entity(sk_txn *t, const sk_entity *e, unsigned flags)
+{
+    sk_buf b = {0};
+    int rc = sk__encode_entity(&b, e);
+    if (!rc) {
+        uint8_t k[8];
+        id_key(k, e->id);
+        rc = sk__put(t, DB_ENT, k, 8, b.p, b.len, flags);
+    }
+    sk__buf_free(&b);
+    return rc == SK_ENOMEM ? sk_txn_fail(t, rc, "out of memory") : rc;
+}
+
+int sk_entity_create(sk_txn *t, const sk_entity_in *in, sk_id *out)
+{
+    int rc = sk__check_write(t);
+    if (rc)
+        return rc;
+    char norm[KEYBUF];
+    int n = 0;
+    size_t rawlen = in->key ? strlen(in->key) : 0;
+    if (rawlen) {
+        n = sk_entity_normkey(t, in->type, in->key, rawlen, norm, sizeof norm);
+        if (n < 0)
+            return n;
+        uint8_t kk[4 + SK_KEY_MAX];
+        size_t kl = sk__keyidx_key(kk, in->type, norm, (size_t)n);
+        MDB_val v;
+        rc = sk__get(t, DB_KEY, kk, kl, &v);
+        if (rc == SK_OK) {
+            *out = be_get(v.mv_data, 8);
+            return SK_EEXISTS;
+        }
+        if (rc != SK_ENOTFOUND)
+            return rc;
+    } else {
+        /* sk_entity_normkey checks the type; do it here when there is no key. */
+        const char *tn;
+        size_t tl;
+        if (sk_name_get(t, SK_DICT_ETYPE, in->type, &tn, &tl) != SK_OK)
+            return sk_txn_fail(t, SK_EINVAL, "unknown entity type #%u", in->type);
+    }
+    if (t->next_entity >= SK_ID_MAX)
+        return sk_txn_fail(t, SK_ELIMIT, "too many entities");
+    const char *label = in->label ? in->label : (in->key ? in->key : "");
+    sk_entity e = {
+        .id = t->next_entity++,
+        .type = in->type,
+        .key = norm, .key_len = (size_t)n,
+        .label = label, .label_len = strlen(label),
+        .props = in->props, .nprops = in->nprops,
+        .asserts = &in->assert, .nasserts = in->assert.source ? 1 : 0,
+    };
+    t->counters_dirty = true;
+    rc = sk__index_entity(t, &e, true);
+    if (!rc)
+        rc = put_entity(t, &e, MDB_APPEND);
+    if (!rc)
+        *out = e.id;
+    return rc;
+}
+
+static bool has_assert(const sk_entity *e, const sk_assert *a)
+{
+    for (size_t i = 0; i < e->nasserts; i++)
+        if (e->asserts[i].source == a->source && e->asserts[i].grade == a->grade)
+            return true;
+    return false;
+}
+
+static bool has_prop(const sk_prop *p, size_t n, sk_sym name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i].name == name)
+            return true;
+    return false;
+}
+
+/* Adds IN's assertion and missing properties to the existing entity ID. */
+static int confirm(sk_txn *t, sk_id id, const sk_entity_in *in)
+{
+    sk_arena *a = sk_arena_new();
+    if (!a)
+        return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    sk_entity e;
+    int rc = sk_entity_get(t, id, a, &e);
+    if (rc)
+        goto done;
+    bool add_src = in->assert.source && !has_assert(&e, &in->assert);
+    size_t extra = 0;
+    for (size_t i = 0; i < in->nprops; i++)
+        extra += !has_prop(e.props, e.nprops, in->props[i].name);
+    if (!add_src && extra == 0)
+        goto done;
+    sk_prop *props = sk_arena_alloc(a, (e.nprops + extra + 1) * sizeof *props);
+    sk_assert *as = sk_arena_alloc(a, (e.nasserts + 1) * sizeof *as);
+    if (!props || !as) {
+        rc = sk_txn_fail(t, SK_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (e.nprops)
+        memcpy(props, e.props, e.nprops * sizeof *props);
+    size_t np = e.nprops;
+    for (size_t i = 0; i < in->nprops && !rc; i++) {
+        if (has_prop(props, np, in->props[i].name))
+            continue;
+        props[np++] = in->props[i];
+        rc = sk__index_prop(t, e.type, in->props[i].name, &in->props[i].value, id, true);
+    }
+    if (e.nasserts)
+        memcpy(as, e.asserts, e.nasserts * sizeof *as);
+    if (add_src)
+        as[e.nasserts++] = in->assert;
+    e.props = props;
+    e.nprops = np;
+    e.asserts = as;
+    if (!rc)
+        rc = put_entity(t, &e, 0);
+done:
+    sk_arena_free(a);
+    return rc;
+}
+
+int sk_entity_upsert(sk_txn *t, const sk_entity_in *in, sk_id *out, bool *created)
+{
+    int rc = sk_entity_create(t, in, out);
+    *created = rc == SK_OK;
+    if (rc != SK_EEXISTS)
+        return rc;
+    return confirm(t, *out, in);
+}
+
+int sk_entity_set_prop(sk_txn *t, sk_id id, sk_sym prop, const sk_value *v)
+{
+    int rc = sk__check_write(t);
+    if (rc)
+        return rc;
+    sk_arena *a = sk_arena_new();
+    if (!a)
+        return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    sk_entity e;
+    rc = sk_entity_get(t, id, a, &e);
+    sk_prop *props = rc ? NULL : sk_arena_alloc(a, (e.nprops + 1) * sizeof *props);
+    if (!rc && !props)
+        rc = sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    size_t np = 0;
+    for (size_t i = 0; !rc && i < e.nprops; i++) {
+        if (e.props[i].name == prop)
+            rc = sk__index_prop(t, e.type, prop, &e.props[i].value, id, false);
+        else
+            props[np++] = e.props[i];
+    }
+    if (!rc && v->type != SK_V_NULL) {
+        props[np++] = (sk_prop){prop, *v};
+        rc = sk__index_prop(t, e.type, prop, v, id, true);
+    }
+    if (!rc) {
+        e.props = props;
+        e.nprops = np;
+        rc = put_entity(t, &e, 0);
+    }
+    sk_arena_free(a);
+    return rc;
+}
+
+int sk_entity_set_label(sk_txn *t, sk_id id, const char *label)
+{
+    int rc = sk__check_write(t);
+    if (rc)
+        return rc;
+    sk_arena *a = sk_arena_new();
+    if (!a)
+        return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    sk_entity e;
+    rc = sk_entity_get(t, id, a, &e);
+    if (!rc) {
+        sk_value old = {.type = SK_V_STR, .u.str = {e.label, e.label_len}};
+        sk_value new = {.type = SK_V_STR, .u.str = {label, strlen(label)}};
+        rc = sk__index_prop(t, e.type, 0, &old, id, false);
+        if (!rc)
+            rc = sk__index_prop(t, e.type, 0, &new, id, true);
+        e.label = label;
+        e.label_len = strlen(label);
+        if (!rc)
+            rc = put_entity(t, &e, 0);
+    }
+    sk_arena_free(a);
+    return rc;
+}
+
+/* Collects the link ids of ID first: deleting while a cursor walks the
+ * same duplicate run is not safe. */
+static int entity_links(sk_txn *t, sk_id id, sk_id **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 0;
+    sk_adjcur *c;
+    int rc = sk_adj_open(t, id, 0, SK_DIR_ANY, &c);
+    if (rc)
+        return rc;
+    sk_adj adj;
+    while ((rc = sk_adj_next(c, &adj)) == SK_OK) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            sk_id *p = realloc(*out, cap * sizeof *p);
+            if (!p) {
+                rc = sk_txn_fail(t, SK_ENOMEM, "out of memory");
+                break;
+            }
+            *out = p;
+        }
+        (*out)[(*n)++] = adj.link;
+    }
+    sk_adj_close(c);
+    return rc == SK_DONE ? SK_OK : rc;
+}
+
+int sk_entity_delete(sk_txn *t, sk_id id)
+{
+    int rc = sk__check_write(t);
+    if (rc)
+        return rc;
+    sk_arena *a = sk_arena_new();
+    if (!a)
+        return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    sk_entity e;
+    sk_id *links = NULL;
+    size_t n = 0;
+    rc = sk_entity_get(t, id, a, &e);
+    if (!rc)
+        rc = entity_links(t, id, &links, &n);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = sk_link_delete(t, links[i]);
+        if (rc == SK_ENOTFOUND) /* a self-loop is listed twice */
+            rc = SK_OK;
+    }
+    if (!rc)
+        rc = sk__index_entity(t, &e, false);
+    if (!rc) {
+        uint8_t k[8];
+        id_key(k, id);
+        rc = sk__del(t, DB_ENT, k, 8, NULL, 0);
+    }
+    free(links);
+    sk_arena_free(a);
+    return rc;
+}

@@ -1,0 +1,91 @@
+/*
+ * query.h — the skein query language (query/), its one public header.
+ *
+ * A query text is one statement or several stages joined by '|'. Running it
+ * yields a result: a TABLE (rows × columns) or a GRAPH (entities + links;
+ * paths keep their order). Results are self-contained: every string and
+ * array lives in the sk_arena the caller passed, with names resolved, so a
+ * result outlives the transaction that produced it and can be printed or
+ * charted by export/ without touching the store.
+ *
+ * Ownership: the caller owns the arena and frees it (sk_arena_free); the
+ * result and everything it points to die with it.
+ */
+#ifndef SK_QUERY_H
+#define SK_QUERY_H
+
+#include "store.h"
+
+/* ---- Results --------------------------------------------------------- */
+
+/* A property on a result node or link, with its name resolved. */
+typedef struct sk_rprop {
+    const char *name;
+    sk_value value;          /* strings NUL-terminated, in the arena */
+} sk_rprop;
+
+/* An entity in a graph result. */
+typedef struct sk_rnode {
+    sk_id id;
+    const char *type;        /* entity type name, e.g. "person" */
+    const char *key;         /* normalised key, "" when none */
+    const char *label;       /* display label */
+    sk_rprop *props; size_t nprops;
+    const char **sources; size_t nsources;  /* source names asserting it */
+    const char *grade;       /* best grading code of its assertions, or NULL */
+    int handling;            /* most restrictive handling level, 0 = none */
+    const char *handling_code; /* its spelling, or NULL */
+    bool has_score;          /* a rank measure was piped in */
+    double score;
+    long community;          /* community or component id, -1 = none */
+    uint64_t collapsed;      /* >0: this node stands for N hidden neighbours */
+} sk_rnode;
+
+/* A link in a graph result. */
+typedef struct sk_rlink {
+    sk_id id;
+    sk_id src, dst;          /* entity ids; both are nodes of the graph */
+    const char *type;        /* link type name */
+    bool directed;
+    int64_t t_start, t_end;  /* SK_NO_TIME when none */
+    int16_t t_off;
+    double weight;
+    sk_rprop *props; size_t nprops;
+    const char **sources; size_t nsources;
+    const char *grade;       /* best grading code, or NULL */
+    double reliability;      /* of that grade, 0..1; 1 when ungraded */
+    int handling;
+    const char *handling_code;
+} sk_rlink;
+
+typedef struct sk_graph {
+    sk_rnode *nodes; size_t nnodes;
+    sk_rlink *links; size_t nlinks;
+    /* Paths, each an ordered list of link ids (path results only). */
+    sk_id **paths; size_t *path_len; size_t npaths;
+} sk_graph;
+
+typedef struct sk_table {
+    size_t ncols;
+    const char **cols;
+    size_t nrows;
+    sk_value *cells;         /* row-major: cells[row * ncols + col] */
+} sk_table;
+
+typedef enum sk_rkind {
+    SK_RESULT_TABLE = 1,
+    SK_RESULT_GRAPH = 2,
+} sk_rkind;
+
+typedef struct sk_result {
+    sk_rkind kind;
+    sk_table table;          /* valid when kind == SK_RESULT_TABLE */
+    sk_graph graph;          /* valid when kind == SK_RESULT_GRAPH */
+    const char *query;       /* the statement text that made it */
+    const char *notice;      /* NULL, or why the result is incomplete
+                                ("cut at 1000 rows (limit rows)") */
+    int handling;            /* most restrictive handling level shown */
+    const char *handling_code; /* its spelling, or NULL */
+} sk_result;
+
+#endif /* SK_QUERY_H */

@@ -1,0 +1,47 @@
+/*
+ * main.c — the skein command line: picks the sub-command and hands over.
+ *
+ *   skein stats CASE [--format table|json]
+ *
+ * Every sub-command returns an exit status: 0 success, 1 failure (with the
+ * message on stderr), 2 wrong usage.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} command;
+
+static const command commands[] = {
+    {"stats", cli_stats, "skein stats CASE [--format table|json]"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "skein: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
