@@ -109,17 +109,32 @@ int sk_adj_open(sk_txn *t, sk_id entity, sk_sym ltype, unsigned dirmask, sk_adjc
     if (!c)
         return sk_txn_fail(t, SK_ENOMEM, "out of memory");
     c->t = t;
-    c->ltype = ltype;
-    c->mask = dirmask ? dirmask : SK_DIR_ANY;
     int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ADJ], &c->c);
     if (rc) {
         free(c);
         return sk__mdb_fail(t, rc, "adjacency");
     }
+    rc = sk_adj_seek(c, entity, ltype, dirmask);
+    if (rc) {
+        sk_adj_close(c);
+        return rc;
+    }
+    *out = c;
+    return SK_OK;
+}
+
+int sk_adj_seek(sk_adjcur *c, sk_id entity, sk_sym ltype, unsigned dirmask)
+{
+    c->ltype = ltype;
+    c->mask = dirmask ? dirmask : SK_DIR_ANY;
+    c->page = NULL;
+    c->n = c->pos = 0;
+    c->done = false;
     uint8_t k[8];
     id_key(k, entity);
     MDB_val key = {8, k}, val;
     adj_rec first;
+    int rc;
     if (ltype) {
         sk__adj_encode(&first, ltype, 0, 0, 0, SK_NO_TIME);
         val = (MDB_val){ADJ_SIZE, first.b};
@@ -137,14 +152,12 @@ int sk_adj_open(sk_txn *t, sk_id entity, sk_sym ltype, unsigned dirmask, sk_adjc
     }
     if (rc == MDB_NOTFOUND) {
         c->done = true;
-    } else if (rc) {
-        sk_adj_close(c);
-        return sk__mdb_fail(t, rc, "adjacency");
-    } else {
-        c->page = val.mv_data;
-        c->n = val.mv_size / ADJ_SIZE;
+        return SK_OK;
     }
-    *out = c;
+    if (rc)
+        return sk__mdb_fail(c->t, rc, "adjacency");
+    c->page = val.mv_data;
+    c->n = val.mv_size / ADJ_SIZE;
     return SK_OK;
 }
 

@@ -320,6 +320,15 @@ int sk__decode_entity(const uint8_t *p, size_t n, sk_arena *a, sk_entity *e)
     return check(&r);
 }
 
+int sk__decode_entity_type(const uint8_t *p, size_t n, sk_sym *type)
+{
+    rd r = {p, p + n, false};
+    if (!version_ok(&r))
+        return SK_ECORRUPT;
+    *type = (sk_sym)get_uv(&r);
+    return r.bad ? SK_ECORRUPT : SK_OK;
+}
+
 /* ---- link ---- */
 
 int sk__encode_link(sk_buf *b, const sk_link *l)

@@ -78,6 +78,17 @@ bool sk_entity_exists(sk_txn *t, sk_id id)
     return sk__get(t, DB_ENT, k, 8, &v) == SK_OK;
 }
 
+int sk_entity_type(sk_txn *t, sk_id id, sk_sym *out)
+{
+    uint8_t k[8];
+    id_key(k, id);
+    MDB_val v;
+    int rc = sk__get(t, DB_ENT, k, 8, &v);
+    if (rc)
+        return rc;
+    return sk__decode_entity_type(v.mv_data, v.mv_size, out);
+}
+
 /* Writes the record of E (which must already be indexed as it now is). */
 static int put_entity(sk_txn *t, const sk_entity *e, unsigned flags)
 {
@@ -91,6 +102,8 @@ static int put_entity(sk_txn *t, const sk_entity *e, unsigned flags)
     sk__buf_free(&b);
     return rc == SK_ENOMEM ? sk_txn_fail(t, rc, "out of memory") : rc;
 }
+
+int sk__put_entity(sk_txn *t, const sk_entity *e) { return put_entity(t, e, 0); }
 
 int sk_entity_create(sk_txn *t, const sk_entity_in *in, sk_id *out)
 {
@@ -271,7 +284,7 @@ int sk_entity_set_label(sk_txn *t, sk_id id, const char *label)
 
 /* Collects the link ids of ID first: deleting while a cursor walks the
  * same duplicate run is not safe. */
-static int entity_links(sk_txn *t, sk_id id, sk_id **out, size_t *n)
+int sk__entity_links(sk_txn *t, sk_id id, sk_id **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -310,7 +323,7 @@ int sk_entity_delete(sk_txn *t, sk_id id)
     size_t n = 0;
     rc = sk_entity_get(t, id, a, &e);
     if (!rc)
-        rc = entity_links(t, id, &links, &n);
+        rc = sk__entity_links(t, id, &links, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         rc = sk_link_delete(t, links[i]);
         if (rc == SK_ENOTFOUND) /* a self-loop is listed twice */

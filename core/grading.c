@@ -175,7 +175,7 @@ static int check_line_bytes(parser *p)
     const unsigned char *t = (const unsigned char *)p->text;
     for (size_t i = p->line_start; i < p->eol;) {
         if (t[i] < 0x80) {
-            if (t[i] < 0x20 && t[i] != '\t' && !(t[i] == '\r' && i + 1 == p->eol))
+            if (t[i] < 0x20 && t[i] != '\t')
                 return perr(p, i, "control character 0x%02x", t[i]);
             i++;
             continue;
@@ -191,7 +191,7 @@ static int check_line_bytes(parser *p)
 
 static bool word_char(char c)
 {
-    return c != ' ' && c != '\t' && c != '\r' && c != '"' && c != '#';
+    return c != ' ' && c != '\t' && c != '"' && c != '#';
 }
 
 /* Splits the current line into tokens; a "#" outside a string starts a
@@ -205,7 +205,7 @@ static int lex_line(parser *p, token *toks, size_t *ntok)
     size_t i = p->line_start, n = 0;
     while (i < p->eol) {
         char c = t[i];
-        if (c == ' ' || c == '\t' || c == '\r') {
+        if (c == ' ' || c == '\t') {
             i++;
             continue;
         }
@@ -284,14 +284,17 @@ static int no_more(parser *p, const token *t, size_t n, size_t i)
 }
 
 /* Names and component ids: letters, digits, "_", "-" and "."; short. */
+static bool id_char(char c)
+{
+    return sk_ascii_isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+}
+
 static int check_id(parser *p, const token *t, const char *what)
 {
     char q[24];
     bool ok = t->n > 0 && t->n <= SCALE_ID_MAX;
-    for (size_t i = 0; ok && i < t->n; i++) {
-        char c = t->s[i];
-        ok = sk_ascii_isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
-    }
+    for (size_t i = 0; ok && i < t->n; i++)
+        ok = id_char(t->s[i]);
     if (!ok)
         return perr(p, t->pos, "%s \"%s\" must be 1 to %d letters, digits, '_', '-' or '.'",
                     what, quote(q, 20, t->s, t->n), SCALE_ID_MAX);
@@ -393,12 +396,10 @@ static int template_ref(parser *p, size_t pos, size_t a, size_t b)
     char q[40];
     if (b == a)
         return perr(p, pos, "empty {} in the written form: name a component");
-    for (size_t i = a; i < b; i++) {
-        char c = p->text[i];
-        if (!(sk_ascii_isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.') || b - a > SCALE_ID_MAX)
+    for (size_t i = a; i < b; i++)
+        if (!id_char(p->text[i]) || b - a > SCALE_ID_MAX)
             return perr(p, pos, "\"{%s}\" is not a component name",
                         quote(q, 32, p->text + a, b - a));
-    }
     if (s->npieces == SCALE_MAX_PIECES)
         return perr(p, pos, "the written form has too many parts");
     size_t k = s->npieces++;
@@ -481,8 +482,15 @@ static int add_component(parser *p, const token *t, size_t n, bool handling)
     return SK_OK;
 }
 
-static int st_component(parser *p, const token *t, size_t n) { return add_component(p, t, n, false); }
-static int st_handling(parser *p, const token *t, size_t n) { return add_component(p, t, n, true); }
+static int st_component(parser *p, const token *t, size_t n)
+{
+    return add_component(p, t, n, false);
+}
+
+static int st_handling(parser *p, const token *t, size_t n)
+{
+    return add_component(p, t, n, true);
+}
 
 /* code CODE RELIABILITY "MEANING"
  * code CODE LEVEL [no-dissemination] "MEANING"   (handling component) */
@@ -657,6 +665,8 @@ int sk_scale_parse(const char *text, size_t len, sk_scale **out, char *errbuf, s
         const char *nl = memchr(text + pos, '\n', len - pos);
         p.eol = nl != NULL ? (size_t)(nl - text) : len;
         pos = nl != NULL ? p.eol + 1 : len;
+        if (p.eol > p.line_start && text[p.eol - 1] == '\r')
+            p.eol--; /* a "\r\n" line end */
         token toks[SCALE_MAX_TOKENS];
         size_t ntok = 0;
         rc = lex_line(&p, toks, &ntok);
@@ -798,7 +808,8 @@ static int grade_match(const sk_scale *s, const char *code, match *m, char *errb
         if (sk_ascii_isspace((unsigned char)code[i]))
             continue;
         if (m->n == GRADE_INPUT_MAX) {
-            seterr(errbuf, errlen, "grading code too long (at most %d characters)", GRADE_INPUT_MAX);
+            seterr(errbuf, errlen, "grading code too long (at most %d characters)",
+                   GRADE_INPUT_MAX);
             return SK_EINVAL;
         }
         m->buf[m->n++] = code[i];

@@ -30,6 +30,8 @@ static int put_link(sk_txn *t, const sk_link *l, unsigned flags)
     return rc == SK_ENOMEM ? sk_txn_fail(t, rc, "out of memory") : rc;
 }
 
+int sk__put_link(sk_txn *t, const sk_link *l) { return put_link(t, l, 0); }
+
 static int validate(sk_txn *t, const sk_link_in *in)
 {
     if (in->type == 0 || in->type > SK_LTYPE_MAX)

@@ -31,14 +31,14 @@
 
 /* Inputs beyond this many bytes are refused before utf8proc sees them: no
  * key is that long, and it keeps every length comfortably inside int. */
-#define SK_KEY_INPUT_MAX ((size_t)1 << 24)
+#define KEY_INPUT_MAX ((size_t)1 << 24)
 
 /* Longest compact form the fixed-length rules (VIN, IBAN, IMEI) look at. */
-#define SK_KEY_SHORT_MAX 64
+#define KEY_SHORT_MAX 64
 
 /* Most digits a phone number may have: E.164 allows 15, and a few more
  * cover an extension. More is usually two numbers in one field. */
-#define SK_PHONE_DIGITS_MAX 24
+#define PHONE_DIGITS_MAX 24
 
 typedef int (*key_rule_fn)(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o);
 
@@ -123,7 +123,7 @@ static int nfkc_map(const char *in, size_t len, bool casefold, uint8_t **out, si
              | UTF8PROC_STRIPCC | UTF8PROC_LUMP;
     if (casefold)
         opts |= UTF8PROC_CASEFOLD;
-    if (len > SK_KEY_INPUT_MAX)
+    if (len > KEY_INPUT_MAX)
         return SK_ELIMIT;
     utf8proc_uint8_t *buf = NULL;
     /* utf8proc reads nothing when the length is 0, but wants a pointer. */
@@ -232,8 +232,8 @@ static int rule_name(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
     return SK_OK;
 }
 
-/* Country calling code: optional "+", then 1 to 4 digits. NULL or "" is
- * none. */
+/* Country calling code: optional "+", then 1 to 4 digits, the first not
+ * 0. NULL or "" is none. */
 static int parse_cc(const char *cc, const char **digits, size_t *n)
 {
     *digits = "";
@@ -242,7 +242,7 @@ static int parse_cc(const char *cc, const char **digits, size_t *n)
         return SK_OK;
     const char *d = cc[0] == '+' ? cc + 1 : cc;
     size_t len = strlen(d);
-    if (len == 0 || len > 4)
+    if (len == 0 || len > 4 || d[0] == '0') /* no calling code starts with 0 */
         return SK_EINVAL;
     for (size_t i = 0; i < len; i++)
         if (!sk_ascii_isdigit((unsigned char)d[i]))
@@ -265,7 +265,7 @@ static int rule_phone(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
 {
     const char *ccd;
     size_t ccn;
-    char d[SK_PHONE_DIGITS_MAX];
+    char d[PHONE_DIGITS_MAX + 2]; /* room for an international "00" */
     size_t nd = 0;
     bool plus = false, seen_digit = false;
     if (parse_cc(cc, &ccd, &ccn) != SK_OK || has_foreign_alnum(s, n, true))
@@ -280,7 +280,7 @@ static int rule_phone(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
         }
         if (!sk_ascii_isdigit(s[i]))
             continue;
-        if (nd == SK_PHONE_DIGITS_MAX)
+        if (nd == sizeof d)
             return SK_EINVAL; /* more digits than any number: two in one field? */
         d[nd++] = (char)s[i];
         seen_digit = true;
@@ -293,11 +293,15 @@ static int rule_phone(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
     }
     if (intl && nd > skip && d[skip] == '0')
         return SK_EINVAL;
+    size_t added = 0;
     if (!intl && ccn > 0 && nd > 0 && d[0] == '0') {
         sk_sbuf_put(o, ccd, ccn);
+        added = ccn;
         skip = 1;
     }
-    if (nd - skip < 3)
+    /* The limit applies to the key, so that a key always normalises to
+     * itself. */
+    if (nd - skip < 3 || added + nd - skip > PHONE_DIGITS_MAX)
         return SK_EINVAL;
     sk_sbuf_put(o, d + skip, nd - skip);
     return SK_OK;
@@ -317,7 +321,7 @@ static int rule_alnum(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
 }
 
 /* Collects the ASCII letters and digits of S, upper-cased, into BUF
- * (SK_KEY_SHORT_MAX bytes), skipping whitespace and the characters in SKIP.
+ * (KEY_SHORT_MAX bytes), skipping whitespace and the characters in SKIP.
  * Any other character, or more than fits, is SK_EINVAL. */
 static int compact(const uint8_t *s, size_t n, const char *skip, char *buf, size_t *len)
 {
@@ -326,7 +330,7 @@ static int compact(const uint8_t *s, size_t n, const char *skip, char *buf, size
         int c = s[i];
         if (sk_ascii_isspace(c) || (c != 0 && strchr(skip, c) != NULL))
             continue;
-        if (!sk_ascii_isalnum(c) || k == SK_KEY_SHORT_MAX)
+        if (!sk_ascii_isalnum(c) || k == KEY_SHORT_MAX)
             return SK_EINVAL;
         buf[k++] = (char)sk_ascii_upper(c);
     }
@@ -337,7 +341,7 @@ static int compact(const uint8_t *s, size_t n, const char *skip, char *buf, size
 static int rule_vin(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
 {
     (void)cc;
-    char v[SK_KEY_SHORT_MAX];
+    char v[KEY_SHORT_MAX];
     size_t len;
     if (compact(s, n, "-", v, &len) != SK_OK || len != 17)
         return SK_EINVAL;
@@ -396,7 +400,7 @@ static bool iban_valid(const char *v, size_t len)
 static int rule_iban(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
 {
     (void)cc;
-    char v[SK_KEY_SHORT_MAX];
+    char v[KEY_SHORT_MAX];
     size_t len;
     if (compact(s, n, "", v, &len) != SK_OK || !iban_valid(v, len))
         return SK_EINVAL;
@@ -466,13 +470,13 @@ static bool uk_postcode_shape(const char *v, size_t len)
 static int rule_postcode(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
 {
     (void)cc;
-    char v[SK_KEY_SHORT_MAX + 1];
+    char v[KEY_SHORT_MAX + 1];
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
         int c = s[i];
         if (sk_ascii_isspace(c))
             continue;
-        if ((!sk_ascii_isalnum(c) && c != '-') || len == SK_KEY_SHORT_MAX)
+        if ((!sk_ascii_isalnum(c) && c != '-') || len == KEY_SHORT_MAX)
             return SK_EINVAL;
         v[len++] = (char)sk_ascii_upper(c);
     }
@@ -489,7 +493,7 @@ static int rule_postcode(const uint8_t *s, size_t n, const char *cc, sk_sbuf *o)
 /* EXACT: the bytes as given, which must be UTF-8 without NUL. */
 static int key_exact(const char *in, size_t len, sk_sbuf *o)
 {
-    if (len > SK_KEY_INPUT_MAX)
+    if (len > KEY_INPUT_MAX)
         return SK_ELIMIT;
     const uint8_t *s = (const uint8_t *)in;
     for (size_t i = 0; i < len;) {

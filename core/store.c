@@ -26,7 +26,7 @@ static const char *const db_names[DB_COUNT] = {
     [DB_ENT] = "ent",   [DB_LINK] = "link",   [DB_ADJ] = "adj",
     [DB_KEY] = "key",   [DB_TYPE] = "type",   [DB_PROP] = "prop",
     [DB_TIME] = "time", [DB_SRC] = "src",     [DB_SRCH] = "srch",
-    [DB_AUDIT] = "audit",
+    [DB_MERGE] = "merge", [DB_AUDIT] = "audit",
 };
 
 static unsigned db_flags(enum sk_db db)

@@ -15,6 +15,7 @@
  *   time   hour(4) → (sec-in-hour(2) link(6)) dups   links by start time
  *   src    srcid(4) → source record
  *   srch   sha256(32) → srcid(4)
+ *   merge  into(8) seq(8) → what sk_entity_unmerge needs to undo a merge
  * All integers in keys are big-endian so memcmp order is numeric order.
  */
 #ifndef SK_STORE_INT_H
@@ -40,7 +41,7 @@
 
 enum sk_db {
     DB_META, DB_NAMES, DB_SYMS, DB_ENT, DB_LINK, DB_ADJ, DB_KEY, DB_TYPE,
-    DB_PROP, DB_TIME, DB_SRC, DB_SRCH, DB_AUDIT, DB_COUNT
+    DB_PROP, DB_TIME, DB_SRC, DB_SRCH, DB_MERGE, DB_AUDIT, DB_COUNT
 };
 
 struct sk_store {
@@ -123,6 +124,8 @@ void sk__buf_free(sk_buf *b);
 void sk__buf_reset(sk_buf *b);
 int sk__encode_entity(sk_buf *b, const sk_entity *e);
 int sk__decode_entity(const uint8_t *p, size_t n, sk_arena *a, sk_entity *e);
+/* Only the type of an entity record (the first field after the version). */
+int sk__decode_entity_type(const uint8_t *p, size_t n, sk_sym *type);
 int sk__encode_link(sk_buf *b, const sk_link *l);
 int sk__decode_link(const uint8_t *p, size_t n, sk_arena *a, sk_link *l);
 int sk__encode_source(sk_buf *b, const sk_source *s);
@@ -135,6 +138,14 @@ int sk__index_entity(sk_txn *t, const sk_entity *e, bool add);
 /* Index entries of one property value (string values only). */
 int sk__index_prop(sk_txn *t, sk_sym etype, sk_sym prop, const sk_value *v,
                    sk_id id, bool add);
+
+/* ---- entity.c ---- */
+/* Ids of every link of entity ID (malloc'd; the caller frees *OUT). */
+int sk__entity_links(sk_txn *t, sk_id id, sk_id **out, size_t *n);
+/* Writes the record of E as it is (indexes are the caller's business). */
+int sk__put_entity(sk_txn *t, const sk_entity *e);
+/* Writes the record of L as it is (adjacency is the caller's business). */
+int sk__put_link(sk_txn *t, const sk_link *l);
 
 /* ---- meta.c ---- */
 int sk__meta_init(sk_txn *t);

@@ -1,6 +1,7 @@
 /*
  * main.c — the skein command line: picks the sub-command and hands over.
  *
+ *   skein CASE [-c QUERY | -f FILE] [--format table|csv|json]
  *   skein stats CASE [--format table|json]
  *
  * Every sub-command returns an exit status: 0 success, 1 failure (with the
@@ -23,7 +24,7 @@ static const command commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage:\n");
+    fprintf(f, "usage:\n  skein CASE [-c QUERY | -f FILE] [--format table|csv|json]\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %s\n", commands[i].usage);
 }
@@ -41,7 +42,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "skein: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return 2;
+    if (argv[1][0] == '-') {
+        usage(stderr);
+        return 2;
+    }
+    /* Anything else names a case: skein CASE [options]. */
+    return cli_case(argc - 1, argv + 1);
 }

@@ -323,6 +323,8 @@ int sk_entity_upsert(sk_txn *t, const sk_entity_in *in, sk_id *out, bool *create
 /* Reads entity ID; arrays are allocated in A. */
 int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out);
 bool sk_entity_exists(sk_txn *t, sk_id id);
+/* Type of entity ID, read without decoding the rest of the record. */
+int sk_entity_type(sk_txn *t, sk_id id, sk_sym *out);
 /* Sets (or with value type SK_V_NULL removes) one property. */
 int sk_entity_set_prop(sk_txn *t, sk_id id, sk_sym prop, const sk_value *v);
 int sk_entity_set_label(sk_txn *t, sk_id id, const char *label);
@@ -373,6 +375,9 @@ typedef struct sk_adjcur sk_adjcur;
  * link type, then direction, then neighbour id. Close with sk_adj_close
  * before the transaction ends. */
 int sk_adj_open(sk_txn *t, sk_id entity, sk_sym ltype, unsigned dirmask, sk_adjcur **out);
+/* Re-points an open cursor at another entity (cheaper than close + open:
+ * traversals keep one cursor and seek it for every entity they visit). */
+int sk_adj_seek(sk_adjcur *c, sk_id entity, sk_sym ltype, unsigned dirmask);
 /* SK_OK with *out filled, SK_DONE at the end, or an error. */
 int sk_adj_next(sk_adjcur *c, sk_adj *out);
 void sk_adj_close(sk_adjcur *c);
@@ -439,5 +444,17 @@ typedef struct sk_stats {
     uint64_t used_bytes;                 /* pages in use */
 } sk_stats;
 int sk_stats_get(sk_txn *t, sk_arena *a, sk_stats *out);
+
+/* ---- Merge ----------------------------------------------------------- */
+
+/* Merges entity FROM into INTO: every link of FROM is moved to INTO, FROM's
+ * sources and the properties INTO lacks are added to INTO, FROM's key then
+ * resolves to INTO, and FROM is removed. What is needed to undo it is kept
+ * in the case, so sk_entity_unmerge restores both entities and every moved
+ * link exactly as they were (the latest merge into INTO is undone first). */
+int sk_entity_merge(sk_txn *t, sk_id from, sk_id into);
+/* Undoes the latest merge into INTO; *restored gets the id brought back.
+ * SK_ENOTFOUND when INTO has no merge to undo. */
+int sk_entity_unmerge(sk_txn *t, sk_id into, sk_id *restored);
 
 #endif /* SK_STORE_H */

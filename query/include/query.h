@@ -14,6 +14,8 @@
 #ifndef SK_QUERY_H
 #define SK_QUERY_H
 
+#include <signal.h>
+
 #include "store.h"
 
 /* ---- Results --------------------------------------------------------- */
@@ -87,5 +89,59 @@ typedef struct sk_result {
     int handling;            /* most restrictive handling level shown */
     const char *handling_code; /* its spelling, or NULL */
 } sk_result;
+
+/* ---- Running queries -------------------------------------------------- */
+
+/* An export stage (`… | export svg "x.svg" layout sfdp title "…"`) asks the
+ * caller to write its input: the query layer does not depend on export/.
+ * FORMAT and LAYOUT are lower-case names ("svg", "sfdp"; LAYOUT NULL when
+ * not given), TITLE NULL when not given. The function writes a one-line
+ * report ("wrote x.svg: 12 entities, 15 links") or the reason it failed
+ * into MSG and returns SK_OK or an SK_E* code. */
+typedef struct sk_export_req {
+    const char *format;
+    const char *file;
+    const char *layout;
+    const char *title;
+} sk_export_req;
+typedef int (*sk_export_fn)(void *ctx, const sk_result *r, const sk_export_req *req,
+                            char *msg, size_t msglen);
+
+typedef struct sk_query_opts {
+    const volatile sig_atomic_t *cancel; /* set non-zero (from a signal handler) to
+                                    stop a running query: SK_ECANCELLED */
+    bool no_planner;             /* never pick an index: scan (for tests that
+                                    check the planner changes no answer) */
+    sk_export_fn export_fn;      /* NULL: export stages fail with a message */
+    void *export_ctx;
+    const char *origin;          /* prefix for error reports ("charts.skq") */
+    const char *user;            /* who runs it (manual entry sources); NULL:
+                                    $SKEIN_USER or the login name */
+} sk_query_opts;
+
+/* Receives each statement's result; returns SK_OK to go on. The result
+ * and its arena are valid only during the call. */
+typedef int (*sk_result_fn)(void *ctx, const sk_result *r);
+
+/* Error of a failed query: the code and a report naming line and column
+ * with the source line and a caret under the offending text. */
+typedef struct sk_query_error {
+    int code;
+    char msg[2048];
+} sk_query_error;
+
+/* Parses TEXT (LEN bytes; one or more statements separated by ';') and runs
+ * the statements in order, each in its own transaction (a read transaction,
+ * or a write transaction for create, link, set, delete, merge, unmerge),
+ * handing each result to FN. Stops at the first error: statements before it
+ * are committed, the failing one changed nothing. Returns SK_OK or the
+ * error code with ERR filled. */
+int sk_query_exec(sk_store *s, const char *text, size_t len, const sk_query_opts *opts,
+                  sk_result_fn fn, void *ctx, sk_query_error *err);
+
+/* The plan of each statement of TEXT (what `explain` prints), one table
+ * result per statement handed to FN. */
+int sk_query_explain(sk_store *s, const char *text, size_t len, const sk_query_opts *opts,
+                     sk_result_fn fn, void *ctx, sk_query_error *err);
 
 #endif /* SK_QUERY_H */

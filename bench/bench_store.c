@@ -1,0 +1,205 @@
+/*
+ * bench_store.c — the store benchmark: a generated POLE case inserted one
+ * entity and one link at a time through the public API (every index
+ * maintained), then key lookups, adjacency scans from a warm map, and the
+ * bytes the case takes on disk per link.
+ *
+ * Inserts are committed every BATCH operations, as an import of many files
+ * would be; the figure is links per second over the whole link phase.
+ */
+#include "bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH 200000
+#define LOOKUPS 200000
+
+typedef struct load_ctx {
+    sk_store *s;
+    sk_txn *t;
+    sk_sym etype[SK_PG_N_ETYPES];
+    sk_sym ltype[SK_PG_N_LTYPES];
+    sk_id *ids[SK_PG_N_ETYPES];     /* generator index → store id */
+    size_t cap[SK_PG_N_ETYPES];
+    uint64_t ops, links, entities;
+    char **sample_keys;             /* person keys kept for lookups */
+    size_t nsample;
+    double t_links_start;
+    int rc;
+} load_ctx;
+
+static int cycle(load_ctx *c)
+{
+    if (++c->ops % BATCH)
+        return SK_OK;
+    int rc = sk_txn_commit(c->t);
+    c->t = NULL;
+    if (!rc)
+        rc = sk_txn_begin(c->s, true, &c->t);
+    return rc;
+}
+
+static sk_sym intern(sk_txn *t, enum sk_dict d, const char *name)
+{
+    sk_sym s = 0;
+    sk_name_intern(t, d, name, strlen(name), true, &s);
+    return s;
+}
+
+static int on_entity(const sk_pg_entity *e, void *ctx)
+{
+    load_ctx *c = ctx;
+    if (e->index >= c->cap[e->type]) {
+        size_t cap = c->cap[e->type] ? c->cap[e->type] * 2 : 1024;
+        while (cap <= e->index)
+            cap *= 2;
+        sk_id *p = realloc(c->ids[e->type], cap * sizeof *p);
+        if (!p)
+            return SK_ENOMEM;
+        c->ids[e->type] = p;
+        c->cap[e->type] = cap;
+    }
+    sk_entity_in in = {.type = c->etype[e->type], .key = e->key, .label = e->label};
+    sk_id id;
+    int rc = sk_entity_create(c->t, &in, &id);
+    if (rc) {
+        fprintf(stderr, "entity %s: %s\n", e->key, sk_txn_errmsg(c->t));
+        return rc;
+    }
+    c->ids[e->type][e->index] = id;
+    c->entities++;
+    if (e->type == SK_PG_PERSON && c->nsample < LOOKUPS && e->index % 3 == 0)
+        c->sample_keys[c->nsample++] = strdup(e->key);
+    return cycle(c);
+}
+
+static int on_link(const sk_pg_link *l, void *ctx)
+{
+    load_ctx *c = ctx;
+    if (c->links == 0)
+        c->t_links_start = bench_now();
+    sk_link_in in = {
+        .src = c->ids[l->src_type][l->src_index],
+        .dst = c->ids[l->dst_type][l->dst_index],
+        .type = c->ltype[l->type],
+        .directed = l->directed,
+        .t_start = l->time == SK_PG_NO_TIME ? SK_NO_TIME : l->time,
+        .t_end = l->time == SK_PG_NO_TIME ? SK_NO_TIME
+                 : l->time + (l->duration > 0 ? l->duration : 0),
+    };
+    sk_id id;
+    int rc = sk_link_create(c->t, &in, &id);
+    if (rc) {
+        fprintf(stderr, "link: %s\n", sk_txn_errmsg(c->t));
+        return rc;
+    }
+    c->links++;
+    return cycle(c);
+}
+
+static void scan_adjacency(bench_case *bc, sk_store *s)
+{
+    sk_txn *t;
+    if (sk_txn_begin(s, false, &t))
+        return;
+    uint64_t n = 0;
+    double t0 = bench_now();
+    /* Two passes: the first warms the map, the second is measured. */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            n = 0;
+            t0 = bench_now();
+        }
+        sk_adjcur *cur;
+        if (sk_adj_open(t, 1, 0, SK_DIR_ANY, &cur))
+            break;
+        for (sk_id id = 1; id <= bc->entities; id++) {
+            if (sk_adj_seek(cur, id, 0, SK_DIR_ANY))
+                break;
+            sk_adj a;
+            while (sk_adj_next(cur, &a) == SK_OK)
+                n++;
+        }
+        sk_adj_close(cur);
+    }
+    double dt = bench_now() - t0;
+    bench_figure("adjacency scan (warm, all entities)", n / dt / 1e6, "M links/s");
+    sk_txn_abort(t);
+}
+
+static void key_lookups(load_ctx *c)
+{
+    sk_txn *t;
+    if (sk_txn_begin(c->s, false, &t))
+        return;
+    double t0 = bench_now();
+    size_t found = 0;
+    for (int rep = 0; rep < 2; rep++)
+        for (size_t i = 0; i < c->nsample; i++) {
+            sk_id id;
+            found += sk_entity_by_key(t, c->etype[SK_PG_PERSON], c->sample_keys[i],
+                                      strlen(c->sample_keys[i]), &id) == SK_OK;
+        }
+    double dt = bench_now() - t0;
+    bench_figure("key lookup (person name, normalised)", dt / (2.0 * c->nsample) * 1e6, "us");
+    if (found != 2 * c->nsample)
+        fprintf(stderr, "warning: %zu of %zu lookups failed\n", 2 * c->nsample - found,
+                2 * c->nsample);
+    sk_txn_abort(t);
+}
+
+int bench_store(bench_case *bc)
+{
+    load_ctx c = {0};
+    char err[512];
+    sk_open_opts o = {.flags = SK_OPEN_CREATE};
+    remove(bc->path);
+    char lock[1100];
+    snprintf(lock, sizeof lock, "%s-lock", bc->path);
+    remove(lock);
+    if (sk_store_open(bc->path, &o, &c.s, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    c.sample_keys = calloc(LOOKUPS, sizeof *c.sample_keys);
+    int rc = sk_txn_begin(c.s, true, &c.t);
+    for (int i = 0; !rc && i < SK_PG_N_ETYPES; i++)
+        c.etype[i] = intern(c.t, SK_DICT_ETYPE, sk_pg_etype_name(i));
+    for (int i = 0; !rc && i < SK_PG_N_LTYPES; i++)
+        c.ltype[i] = intern(c.t, SK_DICT_LTYPE, sk_pg_ltype_name(i));
+    sk_pg_config cfg = {.persons = bc->persons, .seed = 1};
+    sk_pg_sink sink = {on_entity, on_link, &c};
+    double t0 = bench_now();
+    if (!rc)
+        rc = sk_pg_generate(&cfg, &sink, NULL, err, sizeof err);
+    if (!rc)
+        rc = sk_txn_commit(c.t);
+    else
+        sk_txn_abort(c.t);
+    double t1 = bench_now();
+    if (rc) {
+        fprintf(stderr, "insert failed: %s %s\n", sk_strerror(rc), sk_store_errmsg(c.s));
+        return 1;
+    }
+    bc->entities = c.entities;
+    bc->links = c.links;
+    bench_figure("entities inserted", (double)c.entities, "");
+    bench_figure("links inserted", (double)c.links, "");
+    bench_figure("insert one by one, links phase", c.links / (t1 - c.t_links_start) / 1e3,
+                 "k links/s");
+    bench_figure("insert one by one, whole case", c.links / (t1 - t0) / 1e3, "k links/s");
+    key_lookups(&c);
+    scan_adjacency(bc, c.s);
+    uint64_t bytes = sk_store_file_size(c.s);
+    bench_figure("case file size", bytes / 1048576.0, "MiB");
+    bench_figure("bytes on disk per link (all indexes)", (double)bytes / c.links, "B");
+    for (size_t i = 0; i < c.nsample; i++)
+        free(c.sample_keys[i]);
+    free(c.sample_keys);
+    for (int i = 0; i < SK_PG_N_ETYPES; i++)
+        free(c.ids[i]);
+    sk_store_close(c.s);
+    return 0;
+}

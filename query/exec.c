@@ -1,0 +1,312 @@
+/*
+ * exec.c — running a script: parse, then for each statement open one
+ * transaction, run its stages in pipeline order (each stage's result is
+ * the next one's input) and hand the last result to the caller.
+ *
+ * Statements that write (create, link, set, delete, merge, unmerge) run
+ * through sk_store_write, so a statement either commits whole or changes
+ * nothing, and a full map is grown and the statement re-run from the
+ * start. Every other statement runs in a read transaction and never blocks
+ * or is blocked by a writer.
+ *
+ * `explain` runs a read statement and returns, instead of its rows, what
+ * the planner chose for each stage and how many rows each produced.
+ */
+#include "exec_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const sk_stage_fn handlers[SK_STAGE__COUNT] = {
+    [SK_STAGE_FIND] = sk_stage_find,
+    [SK_STAGE_SHOW] = sk_stage_show,
+    [SK_STAGE_NEIGHBOURS] = sk_stage_neighbours,
+    [SK_STAGE_NETWORK] = sk_stage_network,
+    [SK_STAGE_PATH] = sk_stage_path,
+    [SK_STAGE_PATHS] = sk_stage_paths,
+    [SK_STAGE_SHORTEST] = sk_stage_shortest,
+    [SK_STAGE_CONNECT] = sk_stage_connect,
+    [SK_STAGE_COMMON] = sk_stage_common,
+    [SK_STAGE_MATCH] = sk_stage_match,
+    [SK_STAGE_RANK] = sk_stage_rank,
+    [SK_STAGE_COMMUNITIES] = sk_stage_communities,
+    [SK_STAGE_COMPONENTS] = sk_stage_components,
+    [SK_STAGE_TIMELINE] = sk_stage_timeline,
+    [SK_STAGE_COLOCATED] = sk_stage_colocated,
+    [SK_STAGE_CONVOY] = sk_stage_convoy,
+    [SK_STAGE_DUPLICATES] = sk_stage_duplicates,
+    [SK_STAGE_MERGE] = sk_stage_merge,
+    [SK_STAGE_UNMERGE] = sk_stage_unmerge,
+    [SK_STAGE_CREATE] = sk_stage_create,
+    [SK_STAGE_LINK] = sk_stage_link,
+    [SK_STAGE_SET] = sk_stage_set,
+    [SK_STAGE_DELETE] = sk_stage_delete,
+    [SK_STAGE_EXPORT] = sk_stage_export,
+    [SK_STAGE_STATS] = sk_stage_stats,
+    [SK_STAGE_FILTER] = sk_stage_filter,
+};
+
+/* Stages that take a piped result; of those, export and where need one,
+ * while rank, communities and components run on the whole case when they
+ * come first. */
+static bool takes_input(sk_stage_kind k)
+{
+    switch (k) {
+    case SK_STAGE_RANK: case SK_STAGE_COMMUNITIES: case SK_STAGE_COMPONENTS:
+    case SK_STAGE_EXPORT: case SK_STAGE_FILTER:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool needs_input(sk_stage_kind k)
+{
+    return k == SK_STAGE_EXPORT || k == SK_STAGE_FILTER;
+}
+
+static bool writes(const sk_ast_stmt *st)
+{
+    for (size_t i = 0; i < st->nstages; i++)
+        switch (st->stages[i].kind) {
+        case SK_STAGE_CREATE: case SK_STAGE_LINK: case SK_STAGE_SET: case SK_STAGE_DELETE:
+        case SK_STAGE_MERGE: case SK_STAGE_UNMERGE:
+            return true;
+        default:
+            break;
+        }
+    return false;
+}
+
+int sk_exec_fail(sk_exec *x, int code, sk_span span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sk_diag_vset(&x->diag, span, fmt, ap);
+    va_end(ap);
+    x->code = code;
+    return code;
+}
+
+int sk_exec_store_fail(sk_exec *x, int code, sk_span span)
+{
+    const char *m = sk_txn_errmsg(x->t);
+    return sk_exec_fail(x, code, span, "%s", m && *m ? m : sk_strerror(code));
+}
+
+static void append(char *buf, size_t cap, const char *sep, const char *fmt, va_list ap)
+{
+    size_t n = strlen(buf);
+    if (n && n + strlen(sep) < cap) {
+        strcpy(buf + n, sep);
+        n += strlen(sep);
+    }
+    if (n < cap)
+        vsnprintf(buf + n, cap - n, fmt, ap);
+}
+
+void sk_exec_notice(sk_exec *x, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    append(x->notice, sizeof x->notice, "; ", fmt, ap);
+    va_end(ap);
+}
+
+void sk_exec_plan(sk_exec *x, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    append(x->plan, sizeof x->plan, "\n", fmt, ap);
+    va_end(ap);
+}
+
+int sk_exec_check(sk_exec *x, sk_span span)
+{
+    if (x->opts && x->opts->cancel && *x->opts->cancel)
+        return sk_exec_fail(x, SK_ECANCELLED, span, "cancelled");
+    if (sk_arena_used(x->a) + sk_arena_used(x->tmp) > (size_t)SK_QUERY_MAX_MEMORY)
+        return sk_exec_fail(x, SK_ELIMIT, span,
+                            "the query needs more than %d MiB of memory; narrow it with "
+                            "a type, 'via', 'depth' or 'limit'",
+                            SK_QUERY_MAX_MEMORY >> 20);
+    return SK_OK;
+}
+
+/* Runs the stages of X->stmt; the last result goes to *OUT. */
+static int run_stages(sk_exec *x, sk_result *out)
+{
+    const sk_ast_stmt *st = x->stmt;
+    sk_result prev = {0}, cur = {0};
+    for (size_t i = 0; i < st->nstages; i++) {
+        const sk_ast_stage *sg = &st->stages[i];
+        bool first = i == 0;
+        if (first && needs_input(sg->kind))
+            return sk_exec_fail(x, SK_EPARSE, sg->span,
+                                "'%s' needs an input: put it after a statement and '|'",
+                                sk_stage_name(sg->kind));
+        if (!first && !takes_input(sg->kind))
+            return sk_exec_fail(x, SK_EPARSE, sg->span,
+                                "'%s' reads the case and cannot take piped input; start a "
+                                "new statement",
+                                sk_stage_name(sg->kind));
+        int rc = sk_exec_check(x, sg->span);
+        if (rc)
+            return rc;
+        cur = (sk_result){0};
+        rc = handlers[sg->kind](x, sg, first ? NULL : &prev, &cur);
+        if (rc) {
+            if (!x->code)
+                sk_exec_fail(x, rc, sg->span, "%s", sk_strerror(rc));
+            return x->code;
+        }
+        size_t rows = cur.kind == SK_RESULT_TABLE ? cur.table.nrows : cur.graph.nnodes;
+        sk_exec_plan(x, "stage %zu: %s → %zu %s", i + 1, sk_stage_name(sg->kind), rows,
+                     cur.kind == SK_RESULT_TABLE ? "rows" : "entities");
+        prev = cur;
+    }
+    *out = prev;
+    return SK_OK;
+}
+
+static void finish_result(sk_exec *x, sk_result *r)
+{
+    const sk_ast_stmt *st = x->stmt;
+    r->query = sk_arena_strndup(x->a, x->text + st->span.start, st->span.end - st->span.start);
+    if (x->notice[0])
+        r->notice = sk_arena_strndup(x->a, x->notice, strlen(x->notice));
+}
+
+typedef struct write_ctx {
+    sk_exec *x;
+    sk_result *out;
+} write_ctx;
+
+static int write_stmt(sk_txn *t, void *ctx)
+{
+    write_ctx *w = ctx;
+    sk_exec *x = w->x;
+    /* A retry after the map grew starts from nothing. */
+    sk_exec_cleanup(x);
+    sk_arena_reset(x->a);
+    sk_arena_reset(x->tmp);
+    x->src = NULL;
+    x->t = t;
+    x->code = SK_OK;
+    x->notice[0] = x->plan[0] = '\0';
+    int rc = run_stages(x, w->out);
+    x->t = NULL;
+    return rc;
+}
+
+/* Builds the explain table: one row per line of the plan. */
+static int explain_result(sk_exec *x, sk_result *r)
+{
+    const char *cols[] = {"plan"};
+    sk_tbuild *b;
+    int rc = sk_tb_new(x, cols, 1, &b);
+    if (rc)
+        return rc;
+    char *canon = sk_ast_print_stmt(x->stmt, x->tmp);
+    if (canon && sk_tb_row(b))
+        sk_tb_set(b, 0, sk_exec_str(x, canon, strlen(canon)));
+    for (const char *p = x->plan; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (sk_tb_row(b))
+            sk_tb_set(b, 0, sk_exec_str(x, p, n));
+        p += n + (e ? 1 : 0);
+    }
+    return sk_tb_finish(b, r);
+}
+
+static int run_stmt(sk_store *s, const char *text, size_t len, const sk_ast_stmt *st,
+                    const sk_query_opts *opts, bool explain, sk_result_fn fn, void *ctx,
+                    sk_query_error *err)
+{
+    sk_exec x = {.s = s, .text = text, .len = len, .opts = opts, .stmt = st};
+    x.a = sk_arena_new();
+    x.tmp = sk_arena_new();
+    x.planner_off = opts && opts->no_planner;
+    int rc = x.a && x.tmp ? SK_OK : SK_ENOMEM;
+    sk_result r = {0};
+    explain = explain || st->explain;
+    if (rc) {
+        sk_diag_set(&x.diag, st->span, "out of memory");
+    } else if (writes(st) && explain) {
+        sk_exec_plan(&x, "writes: not run under explain");
+    } else if (writes(st)) {
+        write_ctx w = {&x, &r};
+        rc = sk_store_write(s, write_stmt, &w);
+        if (rc && !x.code)
+            sk_exec_fail(&x, rc, st->span, "%s", sk_store_errmsg(s));
+    } else {
+        rc = sk_txn_begin(s, false, &x.t);
+        if (rc) {
+            sk_exec_fail(&x, rc, st->span, "%s", sk_store_errmsg(s));
+        } else {
+            rc = run_stages(&x, &r);
+            sk_txn_abort(x.t);
+            x.t = NULL;
+        }
+    }
+    if (!rc && explain)
+        rc = explain_result(&x, &r);
+    if (!rc) {
+        finish_result(&x, &r);
+        rc = fn ? fn(ctx, &r) : SK_OK;
+        if (rc && err) {
+            err->code = rc;
+            snprintf(err->msg, sizeof err->msg, "%s", sk_strerror(rc));
+        }
+    } else if (err) {
+        err->code = x.code ? x.code : rc;
+        sk_diag_format(&x.diag, opts ? opts->origin : NULL, text, len, err->msg,
+                       sizeof err->msg);
+    }
+    sk_exec_cleanup(&x);
+    sk_arena_free(x.a);
+    sk_arena_free(x.tmp);
+    return rc;
+}
+
+static int run_script(sk_store *s, const char *text, size_t len, const sk_query_opts *opts,
+                      bool explain, sk_result_fn fn, void *ctx, sk_query_error *err)
+{
+    sk_query_error dummy;
+    if (!err)
+        err = &dummy;
+    err->code = SK_OK;
+    err->msg[0] = '\0';
+    sk_arena *pa = sk_arena_new();
+    if (!pa) {
+        err->code = SK_ENOMEM;
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return SK_ENOMEM;
+    }
+    sk_ast_script *script;
+    sk_diag d;
+    int rc = sk_ast_parse(text, len, pa, &script, &d);
+    if (rc) {
+        err->code = rc;
+        sk_diag_format(&d, opts ? opts->origin : NULL, text, len, err->msg, sizeof err->msg);
+    }
+    for (size_t i = 0; !rc && i < script->n; i++)
+        rc = run_stmt(s, text, len, &script->stmts[i], opts, explain, fn, ctx, err);
+    sk_arena_free(pa);
+    return rc;
+}
+
+int sk_query_exec(sk_store *s, const char *text, size_t len, const sk_query_opts *opts,
+                  sk_result_fn fn, void *ctx, sk_query_error *err)
+{
+    return run_script(s, text, len, opts, false, fn, ctx, err);
+}
+
+int sk_query_explain(sk_store *s, const char *text, size_t len, const sk_query_opts *opts,
+                     sk_result_fn fn, void *ctx, sk_query_error *err)
+{
+    return run_script(s, text, len, opts, true, fn, ctx, err);
+}
