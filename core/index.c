@@ -42,10 +42,12 @@ static size_t prop_key(uint8_t *out, sk_sym etype, sk_sym prop, const char *s, s
     int n = sk_text_fold(s, len, (char *)out + 8, SK_KEY_MAX + 1);
     if (n == SK_ELIMIT) {
         /* Too long once folded: index a prefix cut at a UTF-8 boundary. */
-        char *tmp = malloc(len * 4 + 16);
+        /* NFKC can grow text a lot (U+FDFA: 3 bytes become 33). */
+        size_t cap = len * 18 + 16;
+        char *tmp = malloc(cap);
         if (!tmp)
             return 0;
-        n = sk_text_fold(s, len, tmp, len * 4 + 16);
+        n = sk_text_fold(s, len, tmp, cap);
         if (n > 0) {
             int cut = SK_KEY_MAX;
             while (cut > 0 && ((unsigned char)tmp[cut] & 0xC0) == 0x80)

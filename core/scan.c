@@ -73,7 +73,10 @@ int sk_scan_links(sk_txn *t, sk_idcur **out)
 
 int sk_scan_time(sk_txn *t, int64_t from, int64_t to, sk_idcur **out)
 {
-    int rc = cur_new(t, DB_TIME, SCAN_TIME, out);
+    int rc = t->ntpend ? sk__adj_flush(t) : SK_OK;
+    if (rc)
+        return rc;
+    rc = cur_new(t, DB_TIME, SCAN_TIME, out);
     if (rc)
         return rc;
     (*out)->from = from;

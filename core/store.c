@@ -117,13 +117,25 @@ static int open_dbs(sk_store *s, bool create, char *errbuf, size_t errlen)
     return SK_OK;
 }
 
-/* Loads the case's grading scale (built-in by name from meta). */
+/* Loads the case's grading scale: a definition stored in the case
+ * ("scale_def", see docs/gradings.md) or a built-in one by name. */
 static int load_scale(sk_store *s, char *errbuf, size_t errlen)
 {
     sk_txn *t;
     int rc = sk_txn_begin(s, false, &t);
     if (rc)
         return errf(errbuf, errlen, rc, "%s", s->errmsg);
+    const char *def;
+    size_t deflen;
+    if (sk_meta_get(t, "scale_def", &def, &deflen) == SK_OK) {
+        char perr[256];
+        rc = sk_scale_parse(def, deflen, &s->scale, perr, sizeof perr);
+        sk_txn_abort(t);
+        if (rc)
+            return errf(errbuf, errlen, SK_ECORRUPT, "%s: the case's grading scale: %s",
+                        s->path, perr);
+        return SK_OK;
+    }
     const char *name = "5x5x5";
     size_t len = 5;
     char buf[64];

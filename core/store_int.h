@@ -65,6 +65,12 @@ struct sk_txn {
     bool counters_dirty;         /* next_* must be written back at commit */
     sk_id next_entity, next_link;
     sk_srcid next_source;
+    struct adj_pending *pend;    /* adjacency records not yet written (adjacency.c) */
+    size_t npend, cappend;
+    struct time_pending *tpend;  /* time-index records not yet written */
+    size_t ntpend, captpend;
+    struct new_link *fresh;      /* hash of links created since the last flush */
+    size_t nfresh, capfresh;
     int64_t *lt_delta;           /* links created minus deleted, per link type */
     size_t lt_cap;               /* entries in lt_delta */
     char country_code[8];        /* case default for phone keys */
@@ -109,6 +115,12 @@ void sk__adj_decode(const uint8_t *b, sk_adj *out);
 /* Adds or removes both sides of a link's adjacency and its time entry. */
 int sk__adj_link_add(sk_txn *t, const sk_link *l);
 int sk__adj_link_del(sk_txn *t, const sk_link *l);
+/* Writes the deferred adjacency and time records, sorted (appended when
+ * they all sort after what the database holds). Called before anything
+ * reads or deletes adjacency in this transaction, and at commit. */
+int sk__adj_flush(sk_txn *t);
+/* Frees the deferred records (abort). */
+void sk__adj_discard(sk_txn *t);
 /* Finds a link of ENTITY with type LTYPE, direction DIR, neighbour NB and
  * start time TIME (SK_NO_TIME matches untimed links); SK_ENOTFOUND if none. */
 int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,

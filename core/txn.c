@@ -250,6 +250,14 @@ int sk_txn_commit(sk_txn *t)
         sk_txn_abort(t);
         return rc;
     }
+    if (t->write && (t->npend || t->ntpend)) {
+        rc = sk__adj_flush(t);
+        if (rc) {
+            snprintf(s->errmsg, sizeof s->errmsg, "%s", t->errmsg);
+            sk_txn_abort(t);
+            return rc;
+        }
+    }
     if (t->write && t->counters_dirty) {
         rc = sk__counters_save(t);
         if (rc) {
@@ -278,6 +286,7 @@ int sk_txn_commit(sk_txn *t)
     if (t->write)
         drop_write_lock(s);
     free(t->lt_delta);
+    sk__adj_discard(t);
     free(t);
     return rc;
 }
@@ -290,6 +299,7 @@ void sk_txn_abort(sk_txn *t)
     if (t->write)
         drop_write_lock(t->s);
     free(t->lt_delta);
+    sk__adj_discard(t);
     free(t);
 }
 

@@ -424,8 +424,10 @@ void sk_sha256(const void *data, size_t len, uint8_t out[32]);
 /* ---- Case settings and statistics ----------------------------------- */
 
 /* Case-wide settings kept in the metadata (strings). Known keys:
- * "scale" (grading scale name, default "5x5x5"), "country_code" (default
- * "44"), "default_grade". */
+ * "scale" (grading scale name, default "5x5x5"), "scale_def" (the text of
+ * a custom scale, docs/gradings.md; it wins over "scale"), "country_code"
+ * (default "44"). A changed scale takes effect when the case is next
+ * opened. */
 int sk_meta_get(sk_txn *t, const char *key, const char **val, size_t *len);
 int sk_meta_set(sk_txn *t, const char *key, const char *val);
 /* The grading scale of the case (owned by the store, valid until close). */
