@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <time.h>
+#include <unistd.h>
 
 static const sk_stage_fn handlers[SK_STAGE__COUNT] = {
     [SK_STAGE_FIND] = sk_stage_find,
@@ -179,6 +181,95 @@ static void finish_result(sk_exec *x, sk_result *r)
         r->notice = sk_arena_strndup(x->a, x->notice, strlen(x->notice));
 }
 
+/* ---- the audit log ---- */
+
+const char *sk_exec_user(const sk_query_opts *o)
+{
+    if (o && o->user && *o->user)
+        return o->user;
+    const char *u = getenv("SKEIN_USER");
+    if (u && *u)
+        return u;
+    struct passwd *pw = getpwuid(getuid());
+    return pw ? pw->pw_name : "unknown";
+}
+
+/* The category of what a statement does, by its strongest stage. */
+static sk_audit_category category(const sk_ast_stmt *st, const char **action)
+{
+    sk_audit_category c = SK_AUDIT_CONSULTATION;
+    *action = "query";
+    for (size_t i = 0; i < st->nstages; i++)
+        switch (st->stages[i].kind) {
+        case SK_STAGE_CREATE: case SK_STAGE_LINK:
+            c = SK_AUDIT_COLLECTION;
+            *action = "manual entry";
+            break;
+        case SK_STAGE_SET: case SK_STAGE_DELETE:
+            c = SK_AUDIT_ALTERATION;
+            *action = st->stages[i].kind == SK_STAGE_SET ? "set" : "delete";
+            break;
+        case SK_STAGE_MERGE: case SK_STAGE_UNMERGE:
+            c = SK_AUDIT_COMBINATION;
+            *action = st->stages[i].kind == SK_STAGE_MERGE ? "merge" : "unmerge";
+            break;
+        case SK_STAGE_EXPORT:
+            c = SK_AUDIT_DISCLOSURE;
+            *action = "export";
+            break;
+        default:
+            break;
+        }
+    return c;
+}
+
+static uint64_t result_size(const sk_result *r)
+{
+    return r->kind == SK_RESULT_TABLE ? r->table.nrows : r->graph.nnodes;
+}
+
+/* Appends the statement's entry in T (the statement's own transaction for
+ * changes, a short one of its own for consultations and disclosures). */
+static int audit(sk_exec *x, sk_txn *t, const sk_result *r)
+{
+    const sk_ast_stmt *st = x->stmt;
+    char target[256] = "", detail[512] = "";
+    sk_audit_entry e = {.time = time(NULL), .user = sk_exec_user(x->opts),
+                        .reason = x->opts ? x->opts->reason : NULL,
+                        .count = r ? result_size(r) : 0};
+    e.category = category(st, &e.action);
+    char *q = sk_arena_strndup(x->tmp, x->text + st->span.start, st->span.end - st->span.start);
+    e.query = q;
+    for (size_t i = 0; i < st->nstages; i++) {
+        const sk_ast_stage *sg = &st->stages[i];
+        if (sg->kind == SK_STAGE_EXPORT)
+            snprintf(target, sizeof target, "%s", sg->u.export.file.u.str.ptr);
+    }
+    if (e.category == SK_AUDIT_DISCLOSURE && x->disclosed) {
+        snprintf(detail, sizeof detail, "%zu entities, handling %s", x->disclosed_entities,
+                 x->disclosed_handling ? x->disclosed_handling : "none");
+        e.count = x->disclosed_entities;
+    }
+    e.target = target;
+    e.detail = detail;
+    int rc = sk_audit_append(t, &e, NULL);
+    if (rc)
+        return sk_exec_fail(x, rc, st->span, "cannot write the audit log: %s",
+                            sk_txn_errmsg(t));
+    return SK_OK;
+}
+
+typedef struct audit_ctx {
+    sk_exec *x;
+    const sk_result *r;
+} audit_ctx;
+
+static int audit_write(sk_txn *t, void *ctx)
+{
+    audit_ctx *a = ctx;
+    return audit(a->x, t, a->r);
+}
+
 typedef struct write_ctx {
     sk_exec *x;
     sk_result *out;
@@ -197,6 +288,8 @@ static int write_stmt(sk_txn *t, void *ctx)
     x->code = SK_OK;
     x->notice[0] = x->plan[0] = '\0';
     int rc = run_stages(x, w->out);
+    if (!rc)
+        rc = audit(x, t, w->out);
     x->t = NULL;
     return rc;
 }
@@ -222,6 +315,20 @@ static int explain_result(sk_exec *x, sk_result *r)
     return sk_tb_finish(b, r);
 }
 
+/* Whether the case is set to refuse statements without a justification
+ * (metadata "require_reason" = "1"). */
+static bool requires_reason(sk_store *s)
+{
+    sk_txn *t;
+    if (sk_txn_begin(s, false, &t) != SK_OK)
+        return false;
+    const char *v;
+    size_t n;
+    bool yes = sk_meta_get(t, "require_reason", &v, &n) == SK_OK && n == 1 && v[0] == '1';
+    sk_txn_abort(t);
+    return yes;
+}
+
 static int run_stmt(sk_store *s, const char *text, size_t len, const sk_ast_stmt *st,
                     const sk_query_opts *opts, bool explain, sk_result_fn fn, void *ctx,
                     sk_query_error *err)
@@ -233,7 +340,11 @@ static int run_stmt(sk_store *s, const char *text, size_t len, const sk_ast_stmt
     int rc = x.a && x.tmp ? SK_OK : SK_ENOMEM;
     sk_result r = {0};
     explain = explain || st->explain;
-    if (rc) {
+    if (!rc && !(opts && opts->reason && *opts->reason) && requires_reason(s)) {
+        rc = sk_exec_fail(&x, SK_EACCESS, st->span,
+                          "this case requires a reason for every statement: give --reason "
+                          "\"…\" (or .reason in the shell)");
+    } else if (rc) {
         sk_diag_set(&x.diag, st->span, "out of memory");
     } else if (writes(st) && explain) {
         sk_exec_plan(&x, "writes: not run under explain");
@@ -250,6 +361,16 @@ static int run_stmt(sk_store *s, const char *text, size_t len, const sk_ast_stmt
             rc = run_stages(&x, &r);
             sk_txn_abort(x.t);
             x.t = NULL;
+        }
+        /* Consultation is logged after the read, in its own short write:
+         * a query never holds the write lock while it runs. */
+        bool log = !(opts && opts->no_audit) || x.disclosed;
+        if (!rc && log && !explain) {
+            audit_ctx ac = {&x, &r};
+            rc = sk_store_write(s, audit_write, &ac);
+            if (rc && !x.code)
+                sk_exec_fail(&x, rc, st->span, "cannot write the audit log: %s",
+                             sk_store_errmsg(s));
         }
     }
     if (!rc && explain)

@@ -50,7 +50,13 @@ typedef struct sk_exec {
     sk_srccache *src;
     bool planner_off;         /* opts->no_planner: scan, never pick an index */
     char plan[2048];          /* what the planner chose, for explain */
+    bool disclosed;           /* an export stage wrote a file */
+    size_t disclosed_entities; /* how many entities left in it */
+    const char *disclosed_handling; /* the most restrictive handling code shown */
 } sk_exec;
+
+/* Who runs the query: opts->user, $SKEIN_USER, or the login name. */
+const char *sk_exec_user(const sk_query_opts *o);
 
 /* Records a failure at SPAN (x->code, x->diag) and returns CODE. */
 int sk_exec_fail(sk_exec *x, int code, sk_span span, const char *fmt, ...)

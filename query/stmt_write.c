@@ -9,23 +9,13 @@
  */
 #include "exec_int.h"
 
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static const char *user_name(sk_exec *x)
-{
-    if (x->opts && x->opts->user && *x->opts->user)
-        return x->opts->user;
-    const char *u = getenv("SKEIN_USER");
-    if (u && *u)
-        return u;
-    struct passwd *pw = getpwuid(getuid());
-    return pw ? pw->pw_name : "unknown";
-}
+static const char *user_name(sk_exec *x) { return sk_exec_user(x->opts); }
 
 /* Interns a grading code written in the query after checking it against
  * the case's scale. */
@@ -313,6 +303,9 @@ int sk_stage_export(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_
     int rc = x->opts->export_fn(x->opts->export_ctx, &r, &req, msg, sizeof msg);
     if (rc)
         return sk_exec_fail(x, rc, st->span, "%s", msg[0] ? msg : sk_strerror(rc));
+    x->disclosed = true;
+    x->disclosed_entities = in->kind == SK_RESULT_GRAPH ? in->graph.nnodes : in->table.nrows;
+    x->disclosed_handling = in->handling_code;
     const char *cols[] = {"export"};
     sk_tbuild *tb;
     rc = sk_tb_new(x, cols, 1, &tb);

@@ -459,4 +459,47 @@ int sk_entity_merge(sk_txn *t, sk_id from, sk_id into);
  * SK_ENOTFOUND when INTO has no merge to undo. */
 int sk_entity_unmerge(sk_txn *t, sk_id into, sk_id *restored);
 
+/* ---- Audit log (audit.c) ------------------------------------------- */
+
+/* What an entry records, in the categories of data-protection law for
+ * police processing (e.g. UK DPA 2018 s.62). */
+typedef enum sk_audit_category {
+    SK_AUDIT_COLLECTION = 1,   /* import, manual entry */
+    SK_AUDIT_ALTERATION = 2,   /* set, delete */
+    SK_AUDIT_CONSULTATION = 3, /* every query and show */
+    SK_AUDIT_DISCLOSURE = 4,   /* every export */
+    SK_AUDIT_COMBINATION = 5,  /* merge, unmerge */
+    SK_AUDIT_ERASURE = 6,      /* purge (metadata only, never the content) */
+} sk_audit_category;
+
+const char *sk_audit_category_name(sk_audit_category c);
+int sk_audit_category_parse(const char *name, sk_audit_category *out);
+
+/* One entry. Strings may be NULL when writing; when read they are "" or
+ * text in the arena passed to sk_audit_each. */
+typedef struct sk_audit_entry {
+    uint64_t seq;               /* 1, 2, …; set when read */
+    int64_t time;               /* UTC seconds */
+    const char *user;
+    sk_audit_category category;
+    const char *action;         /* "import", "query", "export", "merge" … */
+    const char *reason;         /* the justification given, if any */
+    const char *target;         /* what was touched: ids, file, recipient */
+    const char *query;          /* the statement text, for queries */
+    uint64_t count;             /* results, rows imported, entities exported */
+    const char *detail;         /* more: format, handling codes, … */
+    uint8_t hash[32];           /* set when read */
+} sk_audit_entry;
+
+/* Appends E in transaction T (the one making the change it records).
+ * *SEQ (may be NULL) gets its number. */
+int sk_audit_append(sk_txn *t, const sk_audit_entry *e, uint64_t *seq);
+/* Calls FN for each entry in order; FN returns non-zero to stop. */
+typedef int (*sk_audit_fn)(const sk_audit_entry *e, void *ctx);
+int sk_audit_each(sk_txn *t, sk_arena *a, sk_audit_fn fn, void *ctx);
+/* Checks the hash chain. SK_OK with *ENTRIES counted, or SK_ECORRUPT with
+ * *BAD_SEQ the first entry that was changed, removed or reordered and WHY
+ * saying which. */
+int sk_audit_verify(sk_txn *t, uint64_t *entries, uint64_t *bad_seq, char *why, size_t cap);
+
 #endif /* SK_STORE_H */

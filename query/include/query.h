@@ -115,8 +115,12 @@ typedef struct sk_query_opts {
     sk_export_fn export_fn;      /* NULL: export stages fail with a message */
     void *export_ctx;
     const char *origin;          /* prefix for error reports ("charts.skq") */
-    const char *user;            /* who runs it (manual entry sources); NULL:
-                                    $SKEIN_USER or the login name */
+    const char *user;            /* who runs it (audit log, manual entry
+                                    sources); NULL: $SKEIN_USER or the login */
+    const char *reason;          /* the justification, recorded in the audit
+                                    log; a case may require one */
+    bool no_audit;               /* do not log consultations (benchmarks
+                                    only; changes are always logged) */
 } sk_query_opts;
 
 /* Receives each statement's result; returns SK_OK to go on. The result
