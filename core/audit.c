@@ -44,46 +44,57 @@ int sk_audit_category_parse(const char *name, sk_audit_category *out)
     return SK_EINVAL;
 }
 
-/* ---- body encoding: varints and length-prefixed strings ---- */
+static void chain_hash(const uint8_t prev[32], const uint8_t *body, size_t n, uint8_t out[32]);
+
+/* ---- encoding: varints, length-prefixed strings, raw bytes ---- */
+
+static void put_raw(sk_buf *b, const void *p, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->cap - b->len < n) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len < n)
+            cap *= 2;
+        uint8_t *q = realloc(b->p, cap);
+        if (!q) {
+            b->oom = true;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->p + b->len, p, n);
+    b->len += n;
+}
 
 static void put_uv(sk_buf *b, uint64_t v)
 {
+    uint8_t tmp[10];
+    int n = 0;
     do {
-        uint8_t c = (uint8_t)(v & 0x7f);
+        tmp[n] = (uint8_t)(v & 0x7f);
         v >>= 7;
-        if (b->len == b->cap) {
-            size_t cap = b->cap ? b->cap * 2 : 256;
-            uint8_t *p = realloc(b->p, cap);
-            if (!p) {
-                b->oom = true;
-                return;
-            }
-            b->p = p;
-            b->cap = cap;
-        }
-        b->p[b->len++] = (uint8_t)(c | (v ? 0x80 : 0));
+        if (v)
+            tmp[n] |= 0x80;
+        n++;
     } while (v);
+    put_raw(b, tmp, (size_t)n);
 }
 
 static void put_str(sk_buf *b, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     put_uv(b, n);
-    if (b->cap - b->len < n) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len < n)
-            cap *= 2;
-        uint8_t *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
+    put_raw(b, s, n);
+}
+
+static void put_digest(sk_buf *b, const char *s)
+{
+    uint8_t h[32];
+    sk_sha256(s ? s : "", s ? strlen(s) : 0, h);
+    put_raw(b, h, 32);
 }
 
 typedef struct rd {
@@ -111,37 +122,79 @@ static const char *get_str(rd *r, sk_arena *a)
         r->bad = true;
         return "";
     }
-    const char *s = sk_arena_strndup(a, (const char *)r->p, (size_t)n);
+    const char *s = a ? sk_arena_strndup(a, (const char *)r->p, (size_t)n) : "";
     r->p += n;
     return s ? s : "";
 }
 
-static void encode_body(sk_buf *b, const sk_audit_entry *e)
+/*
+ * Record: version(1) hash(32) prev(32) | varint body length | body | texts
+ *   body  = time user category action target count detail
+ *           sha256(query) sha256(reason)          ← what the chain covers
+ *   texts = query reason erased(1)                ← erasable by purge
+ * The chain covers the texts through their digests, so erasing a text
+ * that held purged content leaves the chain intact and still proves the
+ * entry was not otherwise changed.
+ */
+static void encode(sk_buf *b, const sk_audit_entry *e, const uint8_t prev[32])
 {
-    put_uv(b, (uint64_t)e->time);
-    put_str(b, e->user);
-    put_uv(b, (uint64_t)e->category);
-    put_str(b, e->action);
-    put_str(b, e->reason);
-    put_str(b, e->target);
+    sk_buf body = {0};
+    put_uv(&body, (uint64_t)e->time);
+    put_str(&body, e->user);
+    put_uv(&body, (uint64_t)e->category);
+    put_str(&body, e->action);
+    put_str(&body, e->target);
+    put_uv(&body, e->count);
+    put_str(&body, e->detail);
+    put_digest(&body, e->query);
+    put_digest(&body, e->reason);
+    uint8_t ver = AUDIT_V1, hash[32];
+    if (!body.oom)
+        chain_hash(prev, body.p, body.len, hash);
+    put_raw(b, &ver, 1);
+    put_raw(b, hash, 32);
+    put_raw(b, prev, 32);
+    put_uv(b, body.len);
+    put_raw(b, body.p, body.len);
     put_str(b, e->query);
-    put_uv(b, e->count);
-    put_str(b, e->detail);
+    put_str(b, e->reason);
+    uint8_t erased = e->erased;
+    put_raw(b, &erased, 1);
+    b->oom = b->oom || body.oom;
+    sk__buf_free(&body);
 }
 
-static int decode_body(const uint8_t *p, size_t n, sk_arena *a, sk_audit_entry *e)
+/* Splits a record; fills E when A is given. */
+typedef struct parts {
+    const uint8_t *hash, *prev, *body, *digests;
+    size_t body_len;
+} parts;
+
+static int decode(const uint8_t *p, size_t n, sk_arena *a, sk_audit_entry *e, parts *pt)
 {
-    rd r = {p, p + n, false};
-    e->time = (int64_t)get_uv(&r);
-    e->user = get_str(&r, a);
-    e->category = (sk_audit_category)get_uv(&r);
-    e->action = get_str(&r, a);
-    e->reason = get_str(&r, a);
-    e->target = get_str(&r, a);
+    if (n < HDR + 1 || p[0] != AUDIT_V1)
+        return SK_ECORRUPT;
+    rd r = {p + HDR, p + n, false};
+    uint64_t blen = get_uv(&r);
+    if (r.bad || blen > (uint64_t)(r.end - r.p) || blen < 64)
+        return SK_ECORRUPT;
+    *pt = (parts){p + 1, p + 33, r.p, r.p + blen - 64, (size_t)blen};
+    rd b = {r.p, r.p + blen - 64, false};
+    e->time = (int64_t)get_uv(&b);
+    e->user = get_str(&b, a);
+    e->category = (sk_audit_category)get_uv(&b);
+    e->action = get_str(&b, a);
+    e->target = get_str(&b, a);
+    e->count = get_uv(&b);
+    e->detail = get_str(&b, a);
+    if (b.bad || b.p != b.end)
+        return SK_ECORRUPT;
+    r.p += blen;
     e->query = get_str(&r, a);
-    e->count = get_uv(&r);
-    e->detail = get_str(&r, a);
-    return r.bad || r.p != r.end ? SK_ECORRUPT : SK_OK;
+    e->reason = get_str(&r, a);
+    e->erased = r.p < r.end && *r.p == 1;
+    memcpy(e->hash, p + 1, 32);
+    return r.bad ? SK_ECORRUPT : SK_OK;
 }
 
 static void chain_hash(const uint8_t prev[32], const uint8_t *body, size_t n, uint8_t out[32])
@@ -188,17 +241,11 @@ int sk_audit_append(sk_txn *t, const sk_audit_entry *e, uint64_t *seq_out)
     if ((rc = last_entry(t, &seq, prev)) != SK_OK)
         return rc;
     sk_buf b = {0};
-    /* Header first, filled in once the body is known. */
-    for (int i = 0; i < HDR; i++)
-        put_uv(&b, 0);
-    encode_body(&b, e);
+    encode(&b, e, prev);
     if (b.oom) {
         sk__buf_free(&b);
         return sk_txn_fail(t, SK_ENOMEM, "out of memory");
     }
-    b.p[0] = AUDIT_V1;
-    memcpy(b.p + 1 + 32, prev, 32);
-    chain_hash(prev, b.p + HDR, b.len - HDR, b.p + 1);
     uint8_t k[8], head[40];
     be_put(k, seq + 1, 8);
     be_put(head, seq + 1, 8);
@@ -224,14 +271,13 @@ int sk_audit_each(sk_txn *t, sk_arena *a, sk_audit_fn fn, void *ctx)
     rc = SK_OK;
     while (mrc == 0) {
         sk_audit_entry e = {0};
+        parts pt;
         e.seq = k.mv_size == 8 ? be_get(k.mv_data, 8) : 0;
-        if (v.mv_size < HDR || decode_body((const uint8_t *)v.mv_data + HDR, v.mv_size - HDR,
-                                           a, &e) != SK_OK) {
+        if (decode(v.mv_data, v.mv_size, a, &e, &pt) != SK_OK) {
             rc = sk_txn_fail(t, SK_ECORRUPT, "audit entry %llu is damaged",
                              (unsigned long long)e.seq);
             break;
         }
-        memcpy(e.hash, (const uint8_t *)v.mv_data + 1, 32);
         if (fn(&e, ctx))
             break;
         mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
@@ -251,6 +297,11 @@ int sk_audit_verify(sk_txn *t, uint64_t *entries, uint64_t *bad_seq, char *why, 
     uint8_t prev[32] = {0};
     uint64_t expect = 1;
     *entries = 0;
+    sk_arena *scratch = sk_arena_new();
+    if (!scratch) {
+        mdb_cursor_close(c);
+        return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    }
     *bad_seq = 0;
     MDB_val k, v;
     int mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
@@ -260,15 +311,23 @@ int sk_audit_verify(sk_txn *t, uint64_t *entries, uint64_t *bad_seq, char *why, 
         const uint8_t *r = v.mv_data;
         const char *problem = NULL;
         uint8_t h[32];
+        sk_audit_entry e;
+        parts pt;
+        sk_arena_reset(scratch);
         if (seq != expect)
             problem = seq > expect ? "an entry before it is missing" : "the entry numbering is broken";
-        else if (v.mv_size < HDR || r[0] != AUDIT_V1)
+        else if (decode(r, v.mv_size, scratch, &e, &pt) != SK_OK)
             problem = "the entry is damaged";
-        else if (memcmp(r + 33, prev, 32) != 0)
+        else if (memcmp(pt.prev, prev, 32) != 0)
             problem = "it does not follow the entry before it (removed or reordered)";
         else {
-            chain_hash(prev, r + HDR, v.mv_size - HDR, h);
-            if (memcmp(h, r + 1, 32) != 0)
+            chain_hash(prev, pt.body, pt.body_len, h);
+            uint8_t qd[32], rdg[32];
+            sk_sha256(e.query, strlen(e.query), qd);
+            sk_sha256(e.reason, strlen(e.reason), rdg);
+            bool texts_ok = e.erased || (memcmp(qd, pt.digests, 32) == 0 &&
+                                         memcmp(rdg, pt.digests + 32, 32) == 0);
+            if (memcmp(h, pt.hash, 32) != 0 || !texts_ok)
                 problem = "its content was changed after it was written";
         }
         if (problem) {
@@ -281,6 +340,7 @@ int sk_audit_verify(sk_txn *t, uint64_t *entries, uint64_t *bad_seq, char *why, 
         (*entries)++;
     }
     mdb_cursor_close(c);
+    sk_arena_free(scratch);
     if (!rc && mrc && mrc != MDB_NOTFOUND)
         return sk__mdb_fail(t, mrc, "audit log");
     MDB_val hv;
@@ -293,5 +353,89 @@ int sk_audit_verify(sk_txn *t, uint64_t *entries, uint64_t *bad_seq, char *why, 
             rc = SK_ECORRUPT;
         }
     }
+    return rc;
+}
+
+int sk_audit_erase_text(sk_txn *t, const char *needle, uint64_t *erased)
+{
+    int rc = sk__check_write(t);
+    if (rc)
+        return rc;
+    *erased = 0;
+    size_t nl = strlen(needle);
+    if (nl == 0)
+        return SK_OK;
+    char *fold = malloc(nl * 18 + 16);
+    int fl = fold ? sk_text_fold(needle, nl, fold, nl * 18 + 16) : -1;
+    sk_arena *a = sk_arena_new();
+    MDB_cursor *c = NULL;
+    if (fl <= 0 || !a || (rc = mdb_cursor_open(t->txn, t->s->dbi[DB_AUDIT], &c)) != 0) {
+        free(fold);
+        sk_arena_free(a);
+        return rc ? sk__mdb_fail(t, rc, "audit log") : sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    }
+    /* Collect first: rewriting while the cursor walks is not safe. */
+    uint64_t *hits = NULL;
+    size_t nhits = 0, cap = 0;
+    MDB_val k, v;
+    int mrc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+    for (; mrc == 0; mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        sk_audit_entry e;
+        parts pt;
+        sk_arena_reset(a);
+        if (decode(v.mv_data, v.mv_size, a, &e, &pt) != SK_OK || e.erased)
+            continue;
+        bool hit = false;
+        const char *texts[2] = {e.query, e.reason};
+        for (int i = 0; i < 2 && !hit; i++) {
+            size_t n = strlen(texts[i]);
+            char *f = sk_arena_alloc(a, n * 18 + 16);
+            hit = f && sk_text_fold(texts[i], n, f, n * 18 + 16) >= 0 && strstr(f, fold);
+        }
+        if (!hit)
+            continue;
+        if (nhits == cap) {
+            cap = cap ? cap * 2 : 16;
+            uint64_t *p = realloc(hits, cap * sizeof *p);
+            if (!p)
+                break;
+            hits = p;
+        }
+        hits[nhits++] = be_get(k.mv_data, 8);
+    }
+    mdb_cursor_close(c);
+    for (size_t i = 0; !rc && i < nhits; i++) {
+        uint8_t key[8];
+        be_put(key, hits[i], 8);
+        MDB_val rv;
+        if ((rc = sk__get(t, DB_AUDIT, key, 8, &rv)) != SK_OK)
+            break;
+        sk_audit_entry e;
+        parts pt;
+        sk_arena_reset(a);
+        uint8_t *copy = sk_arena_alloc(a, rv.mv_size);
+        if (!copy) {
+            rc = sk_txn_fail(t, SK_ENOMEM, "out of memory");
+            break;
+        }
+        memcpy(copy, rv.mv_data, rv.mv_size);
+        decode(copy, rv.mv_size, a, &e, &pt);
+        /* Same header and body; the texts replaced by nothing, marked erased. */
+        sk_buf b = {0};
+        size_t keep = (size_t)(pt.body - copy) + pt.body_len;
+        put_raw(&b, copy, keep);
+        put_str(&b, "");
+        put_str(&b, "");
+        uint8_t one = 1;
+        put_raw(&b, &one, 1);
+        rc = b.oom ? sk_txn_fail(t, SK_ENOMEM, "out of memory")
+                   : sk__put(t, DB_AUDIT, key, 8, b.p, b.len, 0);
+        sk__buf_free(&b);
+        if (!rc)
+            (*erased)++;
+    }
+    free(hits);
+    free(fold);
+    sk_arena_free(a);
     return rc;
 }

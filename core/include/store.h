@@ -488,6 +488,8 @@ typedef struct sk_audit_entry {
     const char *query;          /* the statement text, for queries */
     uint64_t count;             /* results, rows imported, entities exported */
     const char *detail;         /* more: format, handling codes, … */
+    bool erased;                /* query and reason texts were erased by a
+                                   purge (their digests still verify) */
     uint8_t hash[32];           /* set when read */
 } sk_audit_entry;
 
@@ -501,5 +503,9 @@ int sk_audit_each(sk_txn *t, sk_arena *a, sk_audit_fn fn, void *ctx);
  * *BAD_SEQ the first entry that was changed, removed or reordered and WHY
  * saying which. */
 int sk_audit_verify(sk_txn *t, uint64_t *entries, uint64_t *bad_seq, char *why, size_t cap);
+/* Erases the query and reason texts of every entry whose text contains
+ * NEEDLE (folded like keys): a purge must not leave the purged content in
+ * the log. The chain still verifies; *ERASED gets the count. */
+int sk_audit_erase_text(sk_txn *t, const char *needle, uint64_t *erased);
 
 #endif /* SK_STORE_H */

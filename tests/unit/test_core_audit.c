@@ -179,6 +179,41 @@ static void test_cut_tail(void **state)
     assert_non_null(strstr(why, "ends early"));
 }
 
+typedef struct seen {
+    int erased, with_x7;
+} seen;
+
+static int count_entries(const sk_audit_entry *e, void *ctx)
+{
+    seen *s = ctx;
+    s->erased += e->erased;
+    s->with_x7 += strstr(e->query, "x7") != NULL;
+    return 0;
+}
+
+static void test_erased_text_still_verifies(void **state)
+{
+    fixture *f = *state;
+    append_n(f->s, 10);
+    sk_txn *t;
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    uint64_t n;
+    assert_int_equal(sk_audit_erase_text(t, "X7", &n), SK_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+    uint64_t bad;
+    char why[256];
+    assert_int_equal(verify(f->s, &bad, why, sizeof why), SK_OK);
+    assert_int_equal(sk_txn_begin(f->s, false, &t), SK_OK);
+    sk_arena *a = sk_arena_new();
+    seen s = {0};
+    assert_int_equal(sk_audit_each(t, a, count_entries, &s), SK_OK);
+    assert_int_equal(s.erased, 1);
+    assert_int_equal(s.with_x7, 0);
+    sk_arena_free(a);
+    sk_txn_abort(t);
+}
+
 /* ---- merge / unmerge ---- */
 
 /* A digest of every record in the content databases. */
@@ -285,6 +320,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_removed_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_swapped_entries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cut_tail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_erased_text_still_verifies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_unmerge_restores_content, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
