@@ -152,6 +152,40 @@ static int load_scale(sk_store *s, char *errbuf, size_t errlen)
     return SK_OK;
 }
 
+static int env_open(sk_store *s, size_t map)
+{
+    int rc = mdb_env_create(&s->env);
+    if (!rc)
+        rc = mdb_env_set_maxdbs(s->env, DB_COUNT + 2);
+    if (!rc)
+        rc = mdb_env_set_maxreaders(s->env, 254);
+    if (!rc)
+        rc = mdb_env_set_mapsize(s->env, map);
+    unsigned envflags = MDB_NOSUBDIR | MDB_NOTLS | (s->rdonly ? MDB_RDONLY : 0);
+    if (!rc)
+        rc = mdb_env_open(s->env, s->path, envflags, 0664);
+    return rc;
+}
+
+int sk__store_reopen(sk_store *s)
+{
+    struct stat st;
+    size_t map = DEFAULT_MAP_SIZE;
+    if (stat(s->path, &st) == 0 && (size_t)st.st_size * 2 > map)
+        map = (size_t)st.st_size * 2;
+    int rc = env_open(s, map);
+    char err[512] = "";
+    if (rc) {
+        snprintf(s->errmsg, sizeof s->errmsg, "cannot reopen case %s: %s", s->path,
+                 mdb_strerror(rc));
+        return open_code(rc);
+    }
+    rc = open_dbs(s, false, err, sizeof err);
+    if (rc)
+        snprintf(s->errmsg, sizeof s->errmsg, "%s", err);
+    return rc;
+}
+
 int sk_store_open(const char *path, const sk_open_opts *opts, sk_store **out,
                   char *errbuf, size_t errlen)
 {
@@ -181,19 +215,10 @@ int sk_store_open(const char *path, const sk_open_opts *opts, sk_store **out,
                                              : o.write_wait_ms;
     s->rdonly = (o.flags & SK_OPEN_RDONLY) || (exists && access(path, W_OK) != 0);
 
-    int rc = mdb_env_create(&s->env);
-    if (!rc)
-        rc = mdb_env_set_maxdbs(s->env, DB_COUNT + 2);
-    if (!rc)
-        rc = mdb_env_set_maxreaders(s->env, 254);
     size_t map = o.map_size ? o.map_size : DEFAULT_MAP_SIZE;
     if (exists && (size_t)st.st_size >= map)
         map = (size_t)st.st_size * 2;
-    if (!rc)
-        rc = mdb_env_set_mapsize(s->env, map);
-    unsigned envflags = MDB_NOSUBDIR | MDB_NOTLS | (s->rdonly ? MDB_RDONLY : 0);
-    if (!rc)
-        rc = mdb_env_open(s->env, path, envflags, 0664);
+    int rc = env_open(s, map);
     if (rc) {
         int code = open_code(rc);
         if (code == SK_ENOTCASE)

@@ -159,6 +159,10 @@ int sk__put_entity(sk_txn *t, const sk_entity *e);
 /* Writes the record of L as it is (adjacency is the caller's business). */
 int sk__put_link(sk_txn *t, const sk_link *l);
 
+/* ---- store.c ---- */
+/* Opens the environment again after the file was replaced (compaction). */
+int sk__store_reopen(sk_store *s);
+
 /* ---- meta.c ---- */
 int sk__meta_init(sk_txn *t);
 int sk__meta_check(sk_txn *t, char *errbuf, size_t errlen);

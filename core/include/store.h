@@ -459,6 +459,18 @@ int sk_entity_merge(sk_txn *t, sk_id from, sk_id into);
  * SK_ENOTFOUND when INTO has no merge to undo. */
 int sk_entity_unmerge(sk_txn *t, sk_id into, sk_id *restored);
 
+/* ---- Erasure (purge.c) ----------------------------------------------- */
+
+/* Deletes entity ID with its links and index entries, drops merge records
+ * that hold it, and erases the texts of audit entries that quote its label
+ * or key (*ERASED gets how many). Follow with sk_store_compact after the
+ * commit so no freed page keeps a copy. */
+int sk_entity_purge(sk_txn *t, sk_id id, uint64_t *erased);
+/* Rewrites the case file keeping only live pages (a compacting copy that
+ * replaces the file; the store is reopened). Needs no transaction open in
+ * this process; other processes should not have the case open. */
+int sk_store_compact(sk_store *s);
+
 /* ---- Audit log (audit.c) ------------------------------------------- */
 
 /* What an entry records, in the categories of data-protection law for

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+
 typedef struct fixture {
     char dir[64], path[96];
     sk_store *s;
@@ -312,6 +314,73 @@ static void test_merge_unmerge_restores_content(void **state)
     assert_memory_equal(before, after, 32);
 }
 
+/* Whether the file at PATH contains NEEDLE anywhere in its bytes. */
+static bool file_contains(const char *path, const char *needle)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    size_t m = strlen(needle);
+    bool found = false;
+    for (size_t i = 0; !found && i + m <= (size_t)n; i++)
+        found = memcmp(buf + i, needle, m) == 0;
+    free(buf);
+    return found;
+}
+
+static void test_purge_leaves_no_trace(void **state)
+{
+    fixture *f = *state;
+    sk_txn *t;
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    sk_sym person = sym(t, SK_DICT_ETYPE, "person"), knows = sym(t, SK_DICT_LTYPE, "knows");
+    sk_sym note = sym(t, SK_DICT_PROP, "note");
+    sk_prop p = {note, {.type = SK_V_STR, .u.str = {"Quixote-Zebulon lives here", 26}}};
+    sk_entity_in a = {.type = person, .key = "Zebulon Quixote", .props = &p, .nprops = 1};
+    sk_entity_in b = {.type = person, .key = "Mary Jones"};
+    sk_id ia, ib, l;
+    assert_int_equal(sk_entity_create(t, &a, &ia), SK_OK);
+    assert_int_equal(sk_entity_create(t, &b, &ib), SK_OK);
+    sk_link_in ln = {.src = ia, .dst = ib, .type = knows, .t_start = 1700000000,
+                     .t_end = 1700000000};
+    assert_int_equal(sk_link_create(t, &ln, &l), SK_OK);
+    sk_audit_entry e = {.time = 1, .user = "ana", .category = SK_AUDIT_CONSULTATION,
+                        .action = "query", .query = "show person \"Zebulon Quixote\""};
+    assert_int_equal(sk_audit_append(t, &e, NULL), SK_OK);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+    assert_true(file_contains(f->path, "Zebulon Quixote"));
+
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    uint64_t erased;
+    assert_int_equal(sk_entity_purge(t, ia, &erased), SK_OK);
+    assert_int_equal(erased, 1);
+    sk_audit_entry er = {.time = 2, .user = "ana", .category = SK_AUDIT_ERASURE,
+                         .action = "purge", .target = "#1", .reason = "retention ended"};
+    assert_int_equal(sk_audit_append(t, &er, NULL), SK_OK);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+    assert_int_equal(sk_store_compact(f->s), SK_OK);
+    const char *needles[] = {"Zebulon Quixote", "zebulon quixote", "Quixote-Zebulon",
+                             "quixote-zebulon"};
+    for (size_t i = 0; i < 4; i++)
+        assert_false(file_contains(f->path, needles[i]));
+    /* The rest is intact and the log still verifies. */
+    uint64_t bad;
+    char why[256];
+    assert_int_equal(verify(f->s, &bad, why, sizeof why), SK_OK);
+    assert_int_equal(sk_txn_begin(f->s, false, &t), SK_OK);
+    assert_true(sk_entity_exists(t, ib));
+    assert_false(sk_entity_exists(t, ia));
+    uint64_t deg;
+    assert_int_equal(sk_adj_degree(t, ib, &deg), SK_OK);
+    assert_int_equal(deg, 0);
+    sk_txn_abort(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +391,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cut_tail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erased_text_still_verifies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_unmerge_restores_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_purge_leaves_no_trace, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
