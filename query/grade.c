@@ -62,6 +62,26 @@ static const src_entry *source(sk_exec *x, sk_srcid id)
     return &c->src[c->nsrc++];
 }
 
+/* The handling line of a grade's description, shortened for a banner:
+ * "Handling code: 5 - No further dissemination: refer to the originator". */
+static const char *handling_text(sk_exec *x, const sk_grade *g)
+{
+    char buf[2048];
+    if (sk_grade_describe(sk_store_scale(x->s), g, buf, sizeof buf) < 0)
+        return NULL;
+    for (char *line = buf; line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        if (!strncmp(line, "Handling", 8)) {
+            line[strcspn(line, ";")] = '\0';
+            return sk_arena_strndup(x->a, line, strlen(line));
+        }
+        line = end ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
 /* Parses the grading code named by SYM in the case's scale (cached). */
 static const sk_gradeinfo *grade_of(sk_exec *x, sk_sym sym)
 {
@@ -84,7 +104,7 @@ static const sk_gradeinfo *grade_of(sk_exec *x, sk_sym sym)
         info.code = sk_arena_strndup(x->a, g.code, strlen(g.code));
         info.reliability = g.reliability;
         info.handling = g.handling;
-        info.handling_code = g.handling ? info.code : NULL;
+        info.handling_code = g.handling ? handling_text(x, &g) : NULL;
         info.no_dissemination = g.no_dissemination;
     } else {
         /* Kept as written: a code from another scale is shown, not used. */
