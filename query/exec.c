@@ -48,6 +48,9 @@ static const sk_stage_fn handlers[SK_STAGE__COUNT] = {
     [SK_STAGE_EXPORT] = sk_stage_export,
     [SK_STAGE_STATS] = sk_stage_stats,
     [SK_STAGE_FILTER] = sk_stage_filter,
+    [SK_STAGE_PURGE] = sk_stage_purge,
+    [SK_STAGE_RETAIN] = sk_stage_retain,
+    [SK_STAGE_REVIEW] = sk_stage_review,
 };
 
 /* Stages that take a piped result; of those, export and where need one,
@@ -74,7 +77,7 @@ static bool writes(const sk_ast_stmt *st)
     for (size_t i = 0; i < st->nstages; i++)
         switch (st->stages[i].kind) {
         case SK_STAGE_CREATE: case SK_STAGE_LINK: case SK_STAGE_SET: case SK_STAGE_DELETE:
-        case SK_STAGE_MERGE: case SK_STAGE_UNMERGE:
+        case SK_STAGE_MERGE: case SK_STAGE_UNMERGE: case SK_STAGE_PURGE: case SK_STAGE_RETAIN:
             return true;
         default:
             break;
@@ -205,9 +208,15 @@ static sk_audit_category category(const sk_ast_stmt *st, const char **action)
             c = SK_AUDIT_COLLECTION;
             *action = "manual entry";
             break;
-        case SK_STAGE_SET: case SK_STAGE_DELETE:
+        case SK_STAGE_SET: case SK_STAGE_DELETE: case SK_STAGE_RETAIN:
             c = SK_AUDIT_ALTERATION;
-            *action = st->stages[i].kind == SK_STAGE_SET ? "set" : "delete";
+            *action = st->stages[i].kind == SK_STAGE_SET      ? "set"
+                      : st->stages[i].kind == SK_STAGE_DELETE ? "delete"
+                                                              : "retain";
+            break;
+        case SK_STAGE_PURGE:
+            c = SK_AUDIT_ERASURE;
+            *action = "purge";
             break;
         case SK_STAGE_MERGE: case SK_STAGE_UNMERGE:
             c = SK_AUDIT_COMBINATION;
@@ -244,6 +253,16 @@ static int audit(sk_exec *x, sk_txn *t, const sk_result *r)
         const sk_ast_stage *sg = &st->stages[i];
         if (sg->kind == SK_STAGE_EXPORT)
             snprintf(target, sizeof target, "%s", sg->u.export.file.u.str.ptr);
+    }
+    if (x->audit_target)
+        snprintf(target, sizeof target, "#%llu", (unsigned long long)x->audit_target);
+    /* An erasure is logged as metadata only: the statement names what was
+     * erased, so its text is not kept (nor is the reason's). */
+    if (e.category == SK_AUDIT_ERASURE) {
+        e.query = "purge";
+        e.count = x->audit_count;
+        snprintf(detail, sizeof detail, "%llu entit%s erased",
+                 (unsigned long long)x->audit_count, x->audit_count == 1 ? "y" : "ies");
     }
     if (e.category == SK_AUDIT_DISCLOSURE && x->disclosed) {
         snprintf(detail, sizeof detail, "%zu entities, handling %s", x->disclosed_entities,
@@ -287,6 +306,8 @@ static int write_stmt(sk_txn *t, void *ctx)
     x->t = t;
     x->code = SK_OK;
     x->notice[0] = x->plan[0] = '\0';
+    x->audit_target = x->audit_count = 0;
+    x->compact = false;
     int rc = run_stages(x, w->out);
     if (!rc)
         rc = audit(x, t, w->out);
@@ -353,6 +374,11 @@ static int run_stmt(sk_store *s, const char *text, size_t len, const sk_ast_stmt
         rc = sk_store_write(s, write_stmt, &w);
         if (rc && !x.code)
             sk_exec_fail(&x, rc, st->span, "%s", sk_store_errmsg(s));
+        /* Freed pages still hold what was purged until the file is
+         * rewritten without them. */
+        if (!rc && x.compact && (rc = sk_store_compact(s)) != SK_OK)
+            sk_exec_fail(&x, rc, st->span, "purged, but the file could not be compacted: %s",
+                         sk_store_errmsg(s));
     } else {
         rc = sk_txn_begin(s, false, &x.t);
         if (rc) {

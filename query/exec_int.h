@@ -53,6 +53,9 @@ typedef struct sk_exec {
     bool disclosed;           /* an export stage wrote a file */
     size_t disclosed_entities; /* how many entities left in it */
     const char *disclosed_handling; /* the most restrictive handling code shown */
+    sk_id audit_target;       /* the entity a change touched, for the log */
+    uint64_t audit_count;     /* how many it touched */
+    bool compact;             /* a purge ran: compact the file after commit */
 } sk_exec;
 
 /* Who runs the query: opts->user, $SKEIN_USER, or the login name. */
@@ -302,5 +305,8 @@ int sk_stage_delete(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_
 int sk_stage_export(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
 int sk_stage_stats(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
 int sk_stage_filter(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
+int sk_stage_purge(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
+int sk_stage_retain(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
+int sk_stage_review(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
 
 #endif /* SK_QUERY_EXEC_INT_H */
