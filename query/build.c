@@ -141,6 +141,11 @@ int sk_gb_node(sk_gbuild *b, sk_id id, size_t *idx)
     rc = sk_entity_get(x->t, id, b->scratch, &e);
     if (rc)
         return sk_exec_store_fail(x, rc, x->stmt->span);
+    if (!sk_exec_visible(x, e.asserts, e.nasserts)) {
+        if (idx)
+            *idx = SIZE_MAX;
+        return SK_OK; /* above the user's clearance: not in any result */
+    }
     sk_rnode *n = &b->nodes[b->nnodes];
     *n = (sk_rnode){.id = id, .community = -1};
     n->type = sk_exec_name(x, SK_DICT_ETYPE, e.type);
@@ -167,6 +172,8 @@ int sk_gb_link(sk_gbuild *b, sk_id id)
 {
     sk_exec *x = b->x;
     if (sk_idmap_has(&b->link_ix, id))
+        return SK_OK;
+    if (x->clearance >= 0 && !sk_exec_visible_link(x, id))
         return SK_OK;
     int rc = grow(x, (void **)&b->links, &b->capl, b->nlinks, sizeof *b->links);
     if (rc)

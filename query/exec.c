@@ -145,6 +145,9 @@ static int run_stages(sk_exec *x, sk_result *out)
 {
     const sk_ast_stmt *st = x->stmt;
     sk_result prev = {0}, cur = {0};
+    int arc = sk_exec_access(x);
+    if (arc)
+        return arc;
     for (size_t i = 0; i < st->nstages; i++) {
         const sk_ast_stage *sg = &st->stages[i];
         bool first = i == 0;

@@ -56,6 +56,8 @@ typedef struct sk_exec {
     sk_id audit_target;       /* the entity a change touched, for the log */
     uint64_t audit_count;     /* how many it touched */
     bool compact;             /* a purge ran: compact the file after commit */
+    int clearance;            /* most restrictive handling level the user may
+                                 see; -1 = no restriction (access.c) */
 } sk_exec;
 
 /* Who runs the query: opts->user, $SKEIN_USER, or the login name. */
@@ -185,6 +187,19 @@ typedef struct sk_gradeinfo {
 void sk_exec_grade(sk_exec *x, const sk_assert *asserts, size_t n, sk_gradeinfo *out);
 /* Parses a grading code written in the query (grade >= B2). */
 int sk_exec_grade_lit(sk_exec *x, const sk_ast_lit *lit, sk_gradeinfo *out);
+/* ---- Access (access.c) ------------------------------------------------ */
+
+/* Looks up the user's clearance (metadata "clearance:USER"); fails with
+ * SK_EACCESS when the case is restricted to named users ("access_control"
+ * = "1") and the user is not one of them. */
+int sk_exec_access(sk_exec *x);
+/* Whether facts asserted by AS may be shown to the user. */
+bool sk_exec_visible(sk_exec *x, const sk_assert *as, size_t n);
+/* Whether entity ID (and so everything through it) may be shown. */
+bool sk_exec_visible_entity(sk_exec *x, sk_id id);
+/* Whether link ID may be shown: its own grading and both of its ends. */
+bool sk_exec_visible_link(sk_exec *x, sk_id id);
+
 /* Name of source ID (in x->a), "?" when unknown. */
 const char *sk_exec_source_name(sk_exec *x, sk_srcid id);
 

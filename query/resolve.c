@@ -148,7 +148,7 @@ static int by_label(sk_exec *x, sk_sym type, const char *text, size_t len, bool 
         return rc;
     sk_id id;
     while (out->n <= MAX_CANDIDATES && (rc = sk_idcur_next(c, &id)) == SK_OK) {
-        bool seen = false;
+        bool seen = !sk_exec_visible_entity(x, id); /* never list what is hidden */
         for (size_t i = 0; i < out->n; i++)
             seen = seen || out->v[i] == id;
         if (!seen && sk_idvec_push(out, id))
@@ -219,7 +219,28 @@ static int resolve_set(sk_exec *x, const sk_ast_ref *r, sk_idvec *out)
     return x->code ? x->code : sk_exec_store_fail(x, rc, r->span);
 }
 
+static int refset(sk_exec *x, const sk_ast_ref *r, sk_idvec *out);
+
+/* What the user may not see is not found. */
 int sk_exec_refset(sk_exec *x, const sk_ast_ref *r, sk_idvec *out)
+{
+    size_t before = out->n;
+    int rc = refset(x, r, out);
+    if (rc || x->clearance < 0)
+        return rc;
+    size_t k = before;
+    for (size_t i = before; i < out->n; i++)
+        if (sk_exec_visible_entity(x, out->v[i]))
+            out->v[k++] = out->v[i];
+    bool hid = k < out->n;
+    out->n = k;
+    if (hid && k == before && r->kind != SK_REF_SET)
+        return sk_exec_fail(x, SK_ENOTFOUND, r->span, "no entity matches %.*s",
+                            (int)(r->span.end - r->span.start), x->text + r->span.start);
+    return SK_OK;
+}
+
+static int refset(sk_exec *x, const sk_ast_ref *r, sk_idvec *out)
 {
     switch (r->kind) {
     case SK_REF_ID:

@@ -108,7 +108,7 @@ static int consider(find_ctx *f, sk_id id, sk_sym type)
     int rc = sk_entity_get(x->t, id, f->scratch, &e);
     if (rc)
         return sk_exec_store_fail(x, rc, f->st->span);
-    if (type && e.type != type)
+    if ((type && e.type != type) || !sk_exec_visible(x, e.asserts, e.nasserts))
         return SK_OK;
     sk_cond_env env = {.entity = &e};
     if (!sk_cond_eval(x, f->cond, &env))
@@ -313,7 +313,7 @@ static int find_links(sk_exec *x, const sk_ast_stage *st, sk_result *out)
             rc = sk_exec_store_fail(x, rc, st->span);
             break;
         }
-        if (l.type != type)
+        if (l.type != type || (x->clearance >= 0 && !sk_exec_visible_link(x, l.id)))
             continue;
         sk_cond_env env = {.link = &l};
         if (!sk_cond_eval(x, cond, &env))

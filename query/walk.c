@@ -140,6 +140,10 @@ static int walk_range(sk_exec *x, sk_walk *w, sk_id id, sk_sym ltype, sk_step_fn
             return rc;
         if (sk_idmap_has(&w->avoid, s.adj.nb))
             continue;
+        /* Material above the user's clearance is not there for them: a
+         * walk never passes through it. */
+        if (x->clearance >= 0 && !sk_exec_visible_link(x, s.adj.link))
+            continue;
         bool pass;
         if ((rc = link_passes(x, w, id, &s.adj, scratch, &pass)) != SK_OK)
             return rc;

@@ -1,0 +1,176 @@
+/*
+ * test_query_access.c — clearance: material whose handling code is above a
+ * user's clearance is not there for that user, in any lookup, traversal,
+ * path or result; other users see everything.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "query.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    char dir[64], path[96];
+    sk_store *s;
+} fixture;
+
+static sk_sym sym(sk_txn *t, enum sk_dict d, const char *n)
+{
+    sk_sym s;
+    assert_int_equal(sk_name_intern(t, d, n, strlen(n), true, &s), SK_OK);
+    return s;
+}
+
+/* Alice –(B21)– Bob –(C35)– Carol –(B21)– Dave; Eve known only from the
+ * handling-5 source. */
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/skein-access-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/case.skein", f->dir);
+    char err[256];
+    sk_open_opts o = {.flags = SK_OPEN_CREATE};
+    if (sk_store_open(f->path, &o, &f->s, err, sizeof err))
+        return -1;
+    sk_txn *t;
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    sk_sym open_g = sym(t, SK_DICT_GRADE, "B21"), secret = sym(t, SK_DICT_GRADE, "C35");
+    sk_source s1 = {.name = "open.csv", .sha256 = {1}, .grade = open_g};
+    sk_source s2 = {.name = "secret.csv", .sha256 = {2}, .grade = secret};
+    assert_int_equal(sk_source_add(t, &s1), SK_OK);
+    assert_int_equal(sk_source_add(t, &s2), SK_OK);
+    sk_sym person = sym(t, SK_DICT_ETYPE, "person"), knows = sym(t, SK_DICT_LTYPE, "knows");
+    const char *names[] = {"Alice", "Bob", "Carol", "Dave", "Eve"};
+    sk_id id[5];
+    for (int i = 0; i < 5; i++) {
+        sk_entity_in in = {.type = person, .key = names[i],
+                           .assert = {i == 4 ? s2.id : s1.id, 0}};
+        assert_int_equal(sk_entity_create(t, &in, &id[i]), SK_OK);
+    }
+    int pairs[][3] = {{0, 1, 1}, {1, 2, 2}, {2, 3, 1}, {3, 4, 1}};
+    for (int i = 0; i < 4; i++) {
+        sk_link_in l = {.src = id[pairs[i][0]], .dst = id[pairs[i][1]], .type = knows,
+                        .t_start = SK_NO_TIME, .assert = {pairs[i][2] == 1 ? s1.id : s2.id, 0}};
+        sk_id lid;
+        assert_int_equal(sk_link_create(t, &l, &lid), SK_OK);
+    }
+    assert_int_equal(sk_meta_set(t, "clearance:low", "3"), SK_OK);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    sk_store_close(f->s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc;
+}
+
+typedef struct seen {
+    size_t rows;
+    char labels[512];
+} seen;
+
+static int collect(void *ctx, const sk_result *r)
+{
+    seen *s = ctx;
+    if (r->kind == SK_RESULT_TABLE) {
+        s->rows = r->table.nrows;
+        for (size_t i = 0; i < r->table.nrows; i++)
+            for (size_t c = 0; c < r->table.ncols; c++) {
+                const sk_value *v = &r->table.cells[i * r->table.ncols + c];
+                if (!strcmp(r->table.cols[c], "label") && v->type == SK_V_STR) {
+                    strcat(s->labels, v->u.str.ptr);
+                    strcat(s->labels, ",");
+                }
+            }
+    } else {
+        s->rows = r->graph.nnodes;
+        for (size_t i = 0; i < r->graph.nnodes; i++) {
+            strcat(s->labels, r->graph.nodes[i].label);
+            strcat(s->labels, ",");
+        }
+    }
+    return 0;
+}
+
+static int run(fixture *f, const char *user, const char *q, seen *s, sk_query_error *err)
+{
+    memset(s, 0, sizeof *s);
+    sk_query_opts o = {.user = user};
+    return sk_query_exec(f->s, q, strlen(q), &o, collect, s, err);
+}
+
+static void test_find_hides_restricted(void **state)
+{
+    fixture *f = *state;
+    seen s;
+    sk_query_error e;
+    assert_int_equal(run(f, "high", "find person", &s, &e), SK_OK);
+    assert_int_equal(s.rows, 5);
+    assert_int_equal(run(f, "low", "find person", &s, &e), SK_OK);
+    assert_int_equal(s.rows, 4);
+    assert_null(strstr(s.labels, "Eve"));
+    assert_int_equal(run(f, "low", "show person \"Eve\"", &s, &e), SK_ENOTFOUND);
+    assert_null(strstr(e.msg, "#5")); /* not even listed as a candidate */
+}
+
+static void test_walks_do_not_pass_through(void **state)
+{
+    fixture *f = *state;
+    seen s;
+    sk_query_error e;
+    assert_int_equal(run(f, "high", "network around person \"Alice\" depth 4", &s, &e), SK_OK);
+    assert_int_equal(s.rows, 5);
+    assert_int_equal(run(f, "low", "network around person \"Alice\" depth 4", &s, &e), SK_OK);
+    assert_string_equal(s.labels, "Alice,Bob,");
+    assert_int_equal(run(f, "low", "neighbours person \"Carol\"", &s, &e), SK_OK);
+    assert_string_equal(s.labels, "Dave,");
+    assert_int_equal(run(f, "low", "network around person \"Dave\"", &s, &e), SK_OK);
+    assert_string_equal(s.labels, "Carol,Dave,");
+    /* A path exists for the cleared user only. */
+    assert_int_equal(run(f, "high", "path from person \"Alice\" to person \"Dave\"", &s, &e),
+                     SK_OK);
+    assert_string_equal(s.labels, "Alice,Bob,Carol,Dave,");
+    assert_int_equal(run(f, "low", "path from person \"Alice\" to person \"Dave\"", &s, &e),
+                     SK_OK);
+    assert_int_equal(s.rows, 0);
+}
+
+static void test_access_control_refuses_unknown_users(void **state)
+{
+    fixture *f = *state;
+    sk_txn *t;
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    assert_int_equal(sk_meta_set(t, "access_control", "1"), SK_OK);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+    seen s;
+    sk_query_error e;
+    assert_int_equal(run(f, "stranger", "find person", &s, &e), SK_EACCESS);
+    assert_non_null(strstr(e.msg, "has no access"));
+    assert_int_equal(run(f, "low", "find person", &s, &e), SK_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_find_hides_restricted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walks_do_not_pass_through, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_control_refuses_unknown_users, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
