@@ -1,7 +1,14 @@
 /*
  * bench.h — what the parts of the benchmark runner share: the case under
- * test, the clock and the one way figures are printed (so that the output
- * can be pasted into docs/performance.md as it is).
+ * test, the clock, the one way figures are printed (so that the output
+ * can be pasted into docs/performance.md as it is), series of timings with
+ * their medians, and the workload (seeds, pairs, hub) every part asks the
+ * same questions about.
+ *
+ * Parts: bench_store.c (issue 2), bench_query.c with bench_traverse.c and
+ * bench_sqlite*.c (issue 4), bench_audit.c (issue 8), bench_analysis.c with
+ * igraph_ref.py (issue 5), bench_import.c with specs/ (issue 3). Each part
+ * prints its own figures and returns 0, or non-zero when it could not run.
  */
 #ifndef SK_BENCH_H
 #define SK_BENCH_H
@@ -17,10 +24,87 @@ typedef struct bench_case {
 } bench_case;
 
 double bench_now(void);
+/* CPU time of the calling thread, in seconds: on a shared machine the
+ * steadier figure beside wall time. */
+double bench_cpu_now(void);
 /* Prints one figure: "  label .......... value unit". */
 void bench_figure(const char *label, double value, const char *unit);
 void bench_section(const char *title);
+/* Prints a line of text under the current section, indented like figures. */
+void bench_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int bench_store(bench_case *bc);
+int bench_query(bench_case *bc);
+int bench_audit(bench_case *bc);
+int bench_analysis(bench_case *bc);
+int bench_import(bench_case *bc);
+
+/* ---- Series of timings (bench_util.c) -------------------------------- */
+
+/* Wall and CPU seconds of repeated runs of one question, with the size of
+ * each answer (entities, hops or rows) so that implementations can be
+ * checked to agree. Grows as needed; free with bench_series_free. */
+typedef struct bench_series {
+    double *wall, *cpu;
+    int64_t *size;           /* answer size of each run, -1 when it failed */
+    size_t n, cap;
+} bench_series;
+
+int bench_series_add(bench_series *s, double wall, double cpu, int64_t size);
+/* Median in milliseconds of the wall (CPU false) or CPU times; NAN when
+ * empty. Does not reorder the series. */
+double bench_series_median_ms(const bench_series *s, bool cpu);
+void bench_series_free(bench_series *s);
+
+/* A stopwatch over both clocks. */
+typedef struct bench_clock {
+    double wall, cpu;
+} bench_clock;
+bench_clock bench_clock_start(void);
+/* Adds the time since C and SIZE to S. */
+int bench_clock_stop(bench_clock c, bench_series *s, int64_t size);
+
+/* One line of a comparison table: the question, then for each
+ * implementation its median wall time (CPU time in brackets), in ms, then
+ * the ratio of the reference to skein and the target. An implementation
+ * not measured is NULL and printed as "-". */
+void bench_compare_header(const char *impl_a, const char *impl_b, const char *impl_ref);
+void bench_compare(const char *question, const bench_series *a, const bench_series *b,
+                   const bench_series *ref, double target_ms);
+
+/* ---- The workload (bench_util.c) -------------------------------------- */
+
+#define BENCH_SEEDS 100      /* seed persons and person pairs */
+
+/* What every part asks about, drawn deterministically from the case. */
+typedef struct bench_workload {
+    sk_sym person, phone, vehicle, location;     /* entity types */
+    sk_sym knows, owns, seen_at;                  /* link types */
+    sk_id seeds[BENCH_SEEDS];                     /* random persons */
+    sk_id pairs[BENCH_SEEDS][2];                  /* random pairs of persons */
+    sk_id hub;               /* the person with the most knows links */
+    uint64_t hub_degree;
+    sk_id busy_vehicle;      /* the vehicle with the most seen_at links */
+    uint64_t busy_sightings;
+    sk_id max_entity;        /* largest entity id in the case */
+    uint64_t entities, links;
+} bench_workload;
+
+/* Draws the workload from the case S (a read transaction of its own).
+ * Returns SK_OK or an SK_E* code with a message on stderr. */
+int bench_workload_pick(sk_store *s, bench_workload *w);
+
+/* Opens the case of BC (it must exist), with a message on stderr when it
+ * cannot. */
+int bench_open_case(const bench_case *bc, sk_store **out);
+
+/* ---- Files the parts share (bench_util.c) ------------------------------ */
+
+/* The directory of generated CSV files for BC's size and SEED
+ * ("DIR/csv-100000-s1"), written by skein-gen (next to this executable)
+ * when absent. Returns 0 with OUT filled, non-zero with a message. */
+int bench_csv_dir(const bench_case *bc, uint64_t seed, char *out, size_t cap);
+/* Path of a file of the source tree's bench/ folder (specs, scripts). */
+void bench_source_path(const char *name, char *out, size_t cap);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * cli_stats.c — `skein stats CASE [--format table|json]`: counts per entity
- * type and link type, sources, and the size of the case file.
+ * cli_stats.c — `skein stats CASE [--format table|json]` and the shell's
+ * `.stats`: counts per entity type and link type, sources, and the size
+ * of the case file.
  */
 #include "cli.h"
 #include "store.h"
@@ -8,8 +9,25 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char usage[] = "usage: skein stats CASE [--format table|json]\n";
+
+/* Writes S (LEN bytes) as a JSON string body: quotes, backslashes and
+ * control characters escaped, so odd type names cannot break the document. */
+static void json_text(FILE *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+}
+
 static void print_counts(sk_txn *t, enum sk_dict dict, const sk_count *c, size_t n,
-                         bool json)
+                         bool json, FILE *out)
 {
     for (size_t i = 0; i < n; i++) {
         const char *name;
@@ -18,12 +36,55 @@ static void print_counts(sk_txn *t, enum sk_dict dict, const sk_count *c, size_t
             name = "?";
             len = 1;
         }
-        if (json)
-            printf("%s\"%.*s\":%llu", i ? "," : "", (int)len, name,
-                   (unsigned long long)c[i].n);
-        else
-            printf("  %-24.*s %12llu\n", (int)len, name, (unsigned long long)c[i].n);
+        if (json) {
+            fprintf(out, "%s\"", i ? "," : "");
+            json_text(out, name, len);
+            fprintf(out, "\":%llu", (unsigned long long)c[i].n);
+        } else {
+            fprintf(out, "  %-24.*s %12llu\n", (int)len, name, (unsigned long long)c[i].n);
+        }
     }
+}
+
+int cli_stats_print(sk_store *s, const char *path, bool json, FILE *out)
+{
+    sk_txn *t;
+    sk_arena *a = sk_arena_new();
+    sk_stats st;
+    int rc = a ? sk_txn_begin(s, false, &t) : SK_ENOMEM;
+    if (rc) {
+        fprintf(stderr, "skein: %s\n", a ? sk_store_errmsg(s) : "out of memory");
+        sk_arena_free(a);
+        return rc;
+    }
+    rc = sk_stats_get(t, a, &st);
+    if (rc) {
+        fprintf(stderr, "skein: %s\n", sk_txn_errmsg(t));
+    } else if (json) {
+        fprintf(out, "{\"case\":\"");
+        json_text(out, path, strlen(path));
+        fprintf(out, "\",\"entities\":%llu,\"links\":%llu,\"sources\":%llu,"
+                     "\"file_bytes\":%llu,\"entity_types\":{",
+                (unsigned long long)st.entities, (unsigned long long)st.links,
+                (unsigned long long)st.sources, (unsigned long long)st.file_bytes);
+        print_counts(t, SK_DICT_ETYPE, st.etypes, st.n_etypes, true, out);
+        fprintf(out, "},\"link_types\":{");
+        print_counts(t, SK_DICT_LTYPE, st.ltypes, st.n_ltypes, true, out);
+        fprintf(out, "}}\n");
+    } else {
+        fprintf(out, "case %s\n", path);
+        fprintf(out, "entities %llu, links %llu, sources %llu, file %.1f MiB\n",
+                (unsigned long long)st.entities, (unsigned long long)st.links,
+                (unsigned long long)st.sources, st.file_bytes / 1048576.0);
+        fprintf(out, "entity types:\n");
+        print_counts(t, SK_DICT_ETYPE, st.etypes, st.n_etypes, false, out);
+        fprintf(out, "link types:\n");
+        print_counts(t, SK_DICT_LTYPE, st.ltypes, st.n_ltypes, false, out);
+    }
+    sk_txn_abort(t);
+    sk_arena_free(a);
+    fflush(out);
+    return rc;
 }
 
 int cli_stats(int argc, char **argv)
@@ -42,12 +103,12 @@ int cli_stats(int argc, char **argv)
         } else if (!path && argv[i][0] != '-') {
             path = argv[i];
         } else {
-            fprintf(stderr, "usage: skein stats CASE [--format table|json]\n");
+            fputs(usage, stderr);
             return 2;
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: skein stats CASE [--format table|json]\n");
+        fputs(usage, stderr);
         return 2;
     }
     char err[512];
@@ -57,40 +118,7 @@ int cli_stats(int argc, char **argv)
         fprintf(stderr, "skein: %s\n", err);
         return 1;
     }
-    sk_txn *t;
-    sk_arena *a = sk_arena_new();
-    sk_stats st;
-    int rc = a ? sk_txn_begin(s, false, &t) : SK_ENOMEM;
-    if (rc) {
-        fprintf(stderr, "skein: %s\n", a ? sk_store_errmsg(s) : "out of memory");
-        sk_arena_free(a);
-        sk_store_close(s);
-        return 1;
-    }
-    rc = sk_stats_get(t, a, &st);
-    if (rc) {
-        fprintf(stderr, "skein: %s\n", sk_txn_errmsg(t));
-    } else if (json) {
-        printf("{\"case\":\"%s\",\"entities\":%llu,\"links\":%llu,\"sources\":%llu,"
-               "\"file_bytes\":%llu,\"entity_types\":{",
-               path, (unsigned long long)st.entities, (unsigned long long)st.links,
-               (unsigned long long)st.sources, (unsigned long long)st.file_bytes);
-        print_counts(t, SK_DICT_ETYPE, st.etypes, st.n_etypes, true);
-        printf("},\"link_types\":{");
-        print_counts(t, SK_DICT_LTYPE, st.ltypes, st.n_ltypes, true);
-        printf("}}\n");
-    } else {
-        printf("case %s\n", path);
-        printf("entities %llu, links %llu, sources %llu, file %.1f MiB\n",
-               (unsigned long long)st.entities, (unsigned long long)st.links,
-               (unsigned long long)st.sources, st.file_bytes / 1048576.0);
-        printf("entity types:\n");
-        print_counts(t, SK_DICT_ETYPE, st.etypes, st.n_etypes, false);
-        printf("link types:\n");
-        print_counts(t, SK_DICT_LTYPE, st.ltypes, st.n_ltypes, false);
-    }
-    sk_txn_abort(t);
-    sk_arena_free(a);
+    int rc = cli_stats_print(s, path, json, stdout);
     sk_store_close(s);
     return rc ? 1 : 0;
 }

@@ -2,6 +2,8 @@
  * main.c — the skein command line: picks the sub-command and hands over.
  *
  *   skein CASE [-c QUERY | -f FILE] [--format table|csv|json]
+ *   skein import CASE FILE… --spec SPEC [options]
+ *   skein export CASE 'QUERY' -o FILE [options]
  *   skein stats CASE [--format table|json]
  *
  * Every sub-command returns an exit status: 0 success, 1 failure (with the
@@ -19,12 +21,21 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"import", cli_import,
+     "skein import CASE FILE… --spec SPEC [--grade CODE] [--handling CODE] [--note TEXT]\n"
+     "               [--dry-run] [--rejects FILE] [--encoding ENC] [--timezone ZONE] "
+     "[--user NAME]"},
+    {"export", cli_export,
+     "skein export CASE 'QUERY' -o FILE [--layout L] [--title T] [--force] [--sanitise]"},
     {"stats", cli_stats, "skein stats CASE [--format table|json]"},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage:\n  skein CASE [-c QUERY | -f FILE] [--format table|csv|json]\n");
+    fprintf(f, "usage:\n"
+               "  skein CASE                   the interactive shell on a case\n"
+               "  skein CASE -c QUERY | -f FILE | < FILE  [--format table|csv|json]\n"
+               "             [--user NAME] [--force] [--sanitise]\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %s\n", commands[i].usage);
 }
@@ -37,6 +48,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("skein %s\n", SKEIN_VERSION);
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

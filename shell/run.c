@@ -1,10 +1,11 @@
 /*
- * run.c — running query text from the command line: `skein CASE -c QUERY`,
- * `skein CASE -f FILE` and a script on standard input, printing each result
- * in the chosen format and writing the charts export stages ask for.
+ * run.c — running query text: `skein CASE -c QUERY`, `skein CASE -f FILE`,
+ * a script on standard input, and each statement typed into the shell.
+ * Prints each result in the session's format, writes the charts export
+ * stages ask for, and reports errors with line, column and caret.
  *
- * Exit status: 0 when every statement ran, 1 at the first error (the report
- * on stderr, with line, column and caret), 2 for wrong usage.
+ * Exit status of the callers: 0 when every statement ran, 1 at the first
+ * error (the report on stderr), 2 for wrong usage.
  */
 #include "cli.h"
 #include "export.h"
@@ -15,6 +16,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* A one-column table carries messages ("wrote 12 entities and 15 links to
+ * cell.svg …"), which must not be cut like a long cell of a wide table. */
+#define MESSAGE_WIDTH 1000
+
+#define C_RED "\x1b[31m"
+#define C_DIM "\x1b[2m"
+#define C_OFF "\x1b[0m"
+
+void cli_session_free(cli_session *cs)
+{
+    free(cs->user_owned);
+    free(cs->reason);
+    cli_kept_clear(&cs->last);
+    cli_kept_clear(&cs->graph);
+    cs->user_owned = cs->reason = NULL;
+}
+
+double cli_elapsed(const cli_session *cs)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - cs->mark.tv_sec) + (now.tv_nsec - cs->mark.tv_nsec) / 1e9;
+}
 
 int cli_export_result(void *ctx, const sk_result *r, const sk_export_req *req, char *msg,
                       size_t msglen)
@@ -36,15 +61,49 @@ int cli_export_result(void *ctx, const sk_result *r, const sk_export_req *req, c
     return rc;
 }
 
-static int print_result(void *ctx, const sk_result *r)
+int cli_print_result(cli_session *cs, const sk_result *r)
 {
-    cli_session *cs = ctx;
     sk_format_opts fo = {.colour = cs->colour};
+    if (r->kind == SK_RESULT_TABLE && r->table.ncols == 1)
+        fo.max_width = MESSAGE_WIDTH;
     int rc = sk_format_print(r, cs->format, &fo, stdout);
     if (r->notice && cs->format == SK_FORMAT_TABLE)
         printf("note: %s\n", r->notice);
+    if (cs->timer) {
+        double s = cli_elapsed(cs);
+        printf("%stime %.1f ms%s\n", cs->colour ? C_DIM : "", s * 1e3, cs->colour ? C_OFF : "");
+    }
     cs->results++;
+    /* A result that cannot be kept is still printed; .export then says
+     * there is nothing to write rather than writing an older result. */
+    if (cs->keep) {
+        cli_kept *k = r->kind == SK_RESULT_GRAPH ? &cs->graph : &cs->last;
+        if (cli_keep(k, r) != SK_OK)
+            cli_kept_clear(k);
+        if (r->kind == SK_RESULT_GRAPH)
+            cli_kept_clear(&cs->last);
+    }
+    fflush(stdout);
+    clock_gettime(CLOCK_MONOTONIC, &cs->mark);
     return rc;
+}
+
+static int print_cb(void *ctx, const sk_result *r)
+{
+    return cli_print_result(ctx, r);
+}
+
+void cli_print_error(const cli_session *cs, const char *msg)
+{
+    size_t n = strlen(msg);
+    bool colour = cs && cs->err_colour;
+    /* The first line says what is wrong; the source line and caret follow. */
+    const char *nl = memchr(msg, '\n', n);
+    size_t first = nl ? (size_t)(nl - msg) : n;
+    fprintf(stderr, "%s%.*s%s%s", colour ? C_RED : "", (int)first, msg, colour ? C_OFF : "",
+            msg + first);
+    if (n == 0 || msg[n - 1] != '\n')
+        fputc('\n', stderr);
 }
 
 int cli_run_text(cli_session *cs, const char *text, size_t len, const char *origin)
@@ -52,17 +111,14 @@ int cli_run_text(cli_session *cs, const char *text, size_t len, const char *orig
     sk_query_opts qo = {.export_fn = cli_export_result, .export_ctx = cs,
                         .origin = origin, .user = cs->user, .cancel = cs->cancel};
     sk_query_error err;
-    int rc = sk_query_exec(cs->store, text, len, &qo, print_result, cs, &err);
+    clock_gettime(CLOCK_MONOTONIC, &cs->mark);
+    int rc = sk_query_exec(cs->store, text, len, &qo, print_cb, cs, &err);
     fflush(stdout);
-    if (rc) {
-        fprintf(stderr, "%s", err.msg);
-        if (err.msg[0] && err.msg[strlen(err.msg) - 1] != '\n')
-            fputc('\n', stderr);
-    }
+    if (rc)
+        cli_print_error(cs, err.msg[0] ? err.msg : sk_strerror(rc));
     return rc;
 }
 
-/* Reads all of F into a malloc'd buffer; NULL on error (errno set). */
 char *cli_slurp(FILE *f, size_t *len)
 {
     size_t cap = 4096, n = 0;
@@ -105,7 +161,9 @@ int cli_run_file(cli_session *cs, const char *path)
         fprintf(stderr, "skein: cannot read %s: %s\n", path, strerror(err));
         return SK_EIO;
     }
-    int rc = cli_run_text(cs, text, len, strcmp(path, "-") ? path : NULL);
+    int rc = SK_OK;
+    if (!cli_blank(text, len))
+        rc = cli_run_text(cs, text, len, strcmp(path, "-") ? path : NULL);
     free(text);
     return rc;
 }

@@ -148,4 +148,10 @@ int sk_query_exec(sk_store *s, const char *text, size_t len, const sk_query_opts
 int sk_query_explain(sk_store *s, const char *text, size_t len, const sk_query_opts *opts,
                      sk_result_fn fn, void *ctx, sk_query_error *err);
 
+/* The words of the language, for completion: every keyword, rank measure,
+ * community method, export format and layout name, in lower case. A static
+ * table of *N entries, in no particular order; a word may appear twice
+ * ("dot" is a format and a layout). */
+const char *const *sk_query_keywords(size_t *n);
+
 #endif /* SK_QUERY_H */

@@ -1,0 +1,42 @@
+/*
+ * limits_import.h — every limit of the import module, declared once.
+ *
+ * Each limit turns input that would otherwise exhaust memory or time into a
+ * clear "… too large" / "too many …" error with its place in the file, and
+ * each has a test. Raise a limit here, never inline.
+ */
+#ifndef SK_LIMITS_IMPORT_H
+#define SK_LIMITS_IMPORT_H
+
+/* Largest field of a CSV row or value of an XML/XRY record, in bytes after
+ * decoding to UTF-8 ("field too large"). */
+#define SK_IMPORT_FIELD_MAX (1u << 20)
+/* Largest record (all fields of one row together), in bytes. */
+#define SK_IMPORT_RECORD_MAX (4u << 20)
+/* Most fields in one row ("too many columns"). */
+#define SK_IMPORT_COLUMNS_MAX 4096
+/* Largest specification file, in bytes. */
+#define SK_IMPORT_SPEC_MAX (256u << 10)
+/* Most entity rules, link rules, properties of one rule and row rules in a
+ * specification. */
+#define SK_IMPORT_RULES_MAX 64
+#define SK_IMPORT_PROPS_MAX 64
+/* Most columns one key, label or template may join. */
+#define SK_IMPORT_KEYCOLS_MAX 8
+/* Longest key, label or template result, in bytes. */
+#define SK_IMPORT_TEXT_MAX 4096
+/* Deepest XML nesting in a UFDR report. */
+#define SK_IMPORT_XML_DEPTH_MAX 256
+/* Most files in one import. */
+#define SK_IMPORT_FILES_MAX 1024
+/* Rows between two progress callbacks. */
+#define SK_IMPORT_PROGRESS_ROWS 16384
+/* Entries of the per-import entity cache before it is emptied, so memory is
+ * bounded by this and not by the file. */
+#define SK_IMPORT_CACHE_MAX (1u << 21)
+/* Matrix: most labels of a square adjacency matrix. */
+#define SK_IMPORT_MATRIX_MAX 100000
+/* Bytes read from a file at a time. */
+#define SK_IMPORT_CHUNK (256u << 10)
+
+#endif /* SK_LIMITS_IMPORT_H */
