@@ -124,7 +124,8 @@ static void finish_record(imp_csv *c, imp_record *rec)
     for (size_t i = 0; i < c->nfields; i++) {
         size_t start = c->fields[i].n;
         size_t end = i + 1 < c->nfields ? c->fields[i + 1].n : c->blen;
-        c->fields[i].p = c->buf + start;
+        /* Empty fields of a record with no bytes at all: buf may be NULL. */
+        c->fields[i].p = c->buf ? c->buf + start : "";
         c->fields[i].n = (uint32_t)(end - start);
     }
     rec->f = c->fields;

@@ -182,6 +182,7 @@ static int run_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_mapper *m, size_t 
         if ((rc = progress(c, t, k, &rd, false)))
             break;
         bool keep;
+        m->piece = 0;
         if (ragged(c, &rd, &rec, &e) || imp_map_rows_rule(m, &rec, &keep, &e) != SK_OK ||
             (keep && imp_map_record(m, w, &rec, &e) != SK_OK)) {
             if ((rc = bad_row(c, t, f, &rec, &e)))
@@ -192,11 +193,22 @@ static int run_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_mapper *m, size_t 
             c->sum.rows_skipped++;
             continue;
         }
-        if ((rc = imp_map_write(m, w))) {
-            snprintf(c->msg, sizeof c->msg, "%s:%llu: %s", f->path,
-                     (unsigned long long)rec.line, sk_txn_errmsg(t));
-            break;
+        /* A split key ("N1;N2;N3") maps the row once per value. */
+        bool bad = false;
+        for (size_t piece = 0; !rc && piece < m->npieces; piece++) {
+            m->piece = piece;
+            if (piece && imp_map_record(m, w, &rec, &e) != SK_OK) {
+                bad = true;
+                break;
+            }
+            if ((rc = imp_map_write(m, w)))
+                snprintf(c->msg, sizeof c->msg, "%s:%llu: %s", f->path,
+                         (unsigned long long)rec.line, sk_txn_errmsg(t));
         }
+        if (rc)
+            break;
+        if (bad && (rc = bad_row(c, t, f, &rec, &e)))
+            break;
     }
     if (rc == SK_DONE)
         rc = SK_OK;

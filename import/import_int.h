@@ -317,6 +317,9 @@ typedef struct imp_entity_rule {
     size_t nprops;
     imp_conds when;            /* the entity exists only when these hold */
     bool optional;             /* an empty key means no entity, not an error */
+    imp_vsrc grading;          /* per-row grading code (n 0: the source's) */
+    const char *split;         /* the key holds several values separated by
+                                  this; one entity per value (NULL: one) */
     imp_pos pos;
 } imp_entity_rule;
 
@@ -332,6 +335,7 @@ typedef struct imp_link_rule {
     size_t nprops;
     imp_conds when;            /* the link exists only when these hold */
     imp_conds reverse;         /* when these hold, from and to swap */
+    imp_vsrc grading;          /* per-row grading code (n 0: the source's) */
     imp_pos pos;
 } imp_link_rule;
 
@@ -585,6 +589,7 @@ typedef struct imp_ment {
     char *norm; size_t normlen;
     const char *label;
     sk_prop *props; size_t nprops;
+    sk_sym grade;              /* per-row grading, 0 = the source's */
     sk_id id;
 } imp_ment;
 
@@ -592,6 +597,7 @@ typedef struct imp_mlink {
     bool present;
     sk_link_in in;
     sk_prop *props;
+    sk_sym grade;              /* per-row grading, 0 = the source's */
 } imp_mlink;
 
 typedef struct imp_mapper {
@@ -609,6 +615,8 @@ typedef struct imp_mapper {
     sk_sym link_type[SK_IMPORT_RULES_MAX];
     imp_ment ents[SK_IMPORT_RULES_MAX];
     imp_mlink links[SK_IMPORT_RULES_MAX];
+    size_t piece;              /* which value of the split key this pass maps */
+    size_t npieces;            /* how many values the split key holds (1: none) */
 } imp_mapper;
 
 int imp_mapper_init(imp_mapper *m, const sk_import_spec *spec, const imp_tz *tz,

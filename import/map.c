@@ -475,6 +475,66 @@ static int type_of(imp_mapper *m, imp_writer *w, const imp_tmpl *t, enum sk_dict
     return SK_OK;
 }
 
+/* The M->piece-th value of KEY split on SEP, trimmed (in the row arena);
+ * NULL when there are fewer values. Sets m->npieces. */
+static const char *split_piece(imp_mapper *m, const char *sep, const char *key, size_t *len)
+{
+    size_t seplen = strlen(sep), n = 0;
+    const char *p = key, *end = key + *len, *found = NULL;
+    size_t flen = 0;
+    while (p <= end) {
+        const char *q = p;
+        while (q < end && !(q + seplen <= end && memcmp(q, sep, seplen) == 0))
+            q++;
+        const char *a = p, *b = q;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (b > a) {
+            if (n == m->piece) {
+                found = a;
+                flen = (size_t)(b - a);
+            }
+            n++;
+        }
+        p = q + seplen;
+    }
+    if (n > m->npieces)
+        m->npieces = n;
+    if (!found)
+        return NULL;
+    *len = flen;
+    return sk_arena_strndup(m->row, found, flen);
+}
+
+/* The row's grading code from SRC (none given: 0, the source's grading),
+ * checked against the case's scale and interned. */
+static int grading(imp_mapper *m, imp_writer *w, const imp_vsrc *src, sk_sym *out, imp_err *e)
+{
+    *out = 0;
+    if (!src->n)
+        return SK_OK;
+    bool empty;
+    imp_field at;
+    int ref;
+    size_t len;
+    const char *txt = imp_map_render(m, &src->t[0], &len, &empty, &at, &ref);
+    if (!txt)
+        return imp_err_set(e, m->rec->line, 1, SK_ENOMEM, "out of memory");
+    if (len == 0)
+        return SK_OK;
+    const sk_scale *scale = sk_store_scale(sk_txn_store(w->t));
+    sk_grade g;
+    char why[200];
+    if (sk_grade_parse(scale, txt, &g, why, sizeof why) != SK_OK)
+        return imp_err_set(e, at.line, at.col, SK_EPARSE,
+                           "'%s' is not a grading of the %s scale: %s", txt,
+                           sk_scale_name(scale), why);
+    int rc = imp_writer_sym(w, SK_DICT_GRADE, g.code, strlen(g.code), out);
+    return rc ? imp_err_set(e, at.line, at.col, rc, "%s", sk_txn_errmsg(w->t)) : SK_OK;
+}
+
 static int map_entity(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
 {
     const imp_entity_rule *r = &m->spec->ents[i];
@@ -514,6 +574,8 @@ static int map_entity(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
                                "empty key for entity '%s' (column '%s' is empty)", r->name,
                                col_name(m, ref >= 0 ? ref : 0, nb, sizeof nb));
         }
+        if (r->split && !(key = split_piece(m, r->split, key, &klen)))
+            return SK_OK; /* this pass has no value for it */
         if (klen > SK_IMPORT_TEXT_MAX)
             return imp_err_set(e, at.line, at.col, SK_ELIMIT,
                                "key too long for entity '%s' (%zu bytes, at most %d)", r->name,
@@ -550,6 +612,8 @@ static int map_entity(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
     }
     if ((rc = convert_props(m, r->props, r->nprops, m->prop_ent[i], &me->props, &me->nprops,
                             e)))
+        return rc;
+    if ((rc = grading(m, w, &r->grading, &me->grade, e)))
         return rc;
     me->present = true;
     return SK_OK;
@@ -633,6 +697,8 @@ static int map_link(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
     }
     in->props = ml->props;
     in->nprops = np;
+    if ((rc = grading(m, w, &r->grading, &ml->grade, e)))
+        return rc;
     /* The ends are filled in by imp_map_write; remember the orientation. */
     in->src = rev ? (sk_id)r->to : (sk_id)r->from;
     in->dst = rev ? (sk_id)r->from : (sk_id)r->to;
@@ -644,6 +710,7 @@ int imp_map_record(imp_mapper *m, imp_writer *w, const imp_record *rec, imp_err 
 {
     sk_arena_reset(m->row);
     m->rec = rec;
+    m->npieces = 1;
     const sk_import_spec *s = m->spec;
     for (size_t i = 0; i < s->nents; i++) {
         int rc = map_entity(m, w, i, e);
@@ -667,7 +734,8 @@ int imp_map_write(imp_mapper *m, imp_writer *w)
             continue;
         sk_entity_in in = {
             .type = me->type, .key = me->key, .label = me->label,
-            .props = me->props, .nprops = me->nprops, .assert = w->as,
+            .props = me->props, .nprops = me->nprops,
+            .assert = {w->as.source, me->grade ? me->grade : w->as.grade},
         };
         int rc = imp_writer_entity(w, &in, me->norm, me->normlen, &me->id);
         if (rc)
@@ -680,7 +748,7 @@ int imp_map_write(imp_mapper *m, imp_writer *w)
         sk_link_in in = ml->in;
         in.src = m->ents[ml->in.src].id;
         in.dst = m->ents[ml->in.dst].id;
-        in.assert = w->as;
+        in.assert = (sk_assert){w->as.source, ml->grade ? ml->grade : w->as.grade};
         int rc = imp_writer_link(w, &in);
         if (rc)
             return rc;

@@ -170,8 +170,15 @@ static int parse_template_text(parser *p, const char *s, size_t n, imp_pos pos, 
             const char *name = s + i + 1;
             size_t nlen = j - i - 1;
             if (name[0] == '#') {
-                for (size_t k = 1; k < nlen; k++)
+                for (size_t k = 1; k < nlen; k++) {
+                    if (name[k] < '0' || name[k] > '9' || number > SK_IMPORT_COLUMNS_MAX)
+                        return imp_lex_error(&p->lx, pos, "bad column number {%.*s}: columns "
+                                             "are numbered #1 to #%d", (int)nlen, name,
+                                             SK_IMPORT_COLUMNS_MAX);
                     number = number * 10 + (name[k] - '0');
+                }
+                if (number < 1)
+                    return imp_lex_error(&p->lx, pos, "column numbers start at #1");
                 name = NULL;
             }
             int ref = add_colref(p, name, nlen, number, pos);
@@ -207,8 +214,12 @@ static int parse_part(parser *p, imp_tmpl *t)
         ref = add_colref(p, TOK.p, TOK.n, 0, pos);
     } else if (TOK.kind == IMP_T_COLNUM) {
         int number = 0;
-        for (size_t k = 0; k < TOK.n && number < 100000; k++)
+        for (size_t k = 0; k < TOK.n; k++) {
+            if (number > SK_IMPORT_COLUMNS_MAX)
+                return imp_lex_error(&p->lx, pos, "bad column number: columns are numbered "
+                                     "#1 to #%d", SK_IMPORT_COLUMNS_MAX);
             number = number * 10 + (TOK.p[k] - '0');
+        }
         if (number < 1)
             return imp_lex_error(&p->lx, pos, "column numbers start at #1");
         ref = add_colref(p, NULL, 0, number, pos);
@@ -780,6 +791,25 @@ static int d_prop(parser *p)
     return parse_vsrc(p, &pr->src, IMP_V_TEXT);
 }
 
+/* grading COLUMN: the grading code of each row's facts */
+static int d_grading(parser *p)
+{
+    imp_vsrc *v = p->ctx == CX_ENTITY ? &cur_ent(p)->grading : &cur_link(p)->grading;
+    return parse_vsrc(p, v, IMP_V_TEXT);
+}
+
+/* split "SEP": the key column holds several values */
+static int d_split(parser *p)
+{
+    if (TOK.kind != IMP_T_STRING || TOK.n == 0)
+        return err_at(p, TOK.pos, "expected the separator in quotes, e.g. split \";\"");
+    char *sep = sk_arena_strndup(S->arena, TOK.p, TOK.n);
+    if (!sep)
+        return oom(p);
+    cur_ent(p)->split = sep;
+    return next(p);
+}
+
 static int d_optional(parser *p)
 {
     cur_ent(p)->optional = true;
@@ -855,6 +885,8 @@ static int d_duration(parser *p)
     X("label", CX_ENTITY | CX_NODE, d_label, "label COLUMN… | \"{template}\"")         \
     X("prop", CX_ENTITY | CX_LINK | CX_NODE, d_prop, "prop NAME = COLUMN [as TYPE]")   \
     X("optional", CX_ENTITY, d_optional, "optional")                                   \
+    X("grading", CX_ENTITY | CX_LINK, d_grading, "grading COLUMN")                     \
+    X("split", CX_ENTITY, d_split, "split \"SEP\"")                                    \
     X("when", CX_ENTITY | CX_LINK, d_when, "when COND [and COND]")                     \
     X("time", CX_LINK, d_time, "time COLUMN [, COLUMN] [\"format\"]")                  \
     X("end", CX_LINK, d_end, "end COLUMN")                                             \

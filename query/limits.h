@@ -72,4 +72,12 @@
  * collapsed with the count of hidden neighbours instead. */
 #define SK_QUERY_SUPERNODE 10000
 
+/* Adjacency entries that one 'paths', 'shortest K paths', 'in time order'
+ * or 'most reliable' search may examine before it stops and reports what
+ * it found. A plain shortest path needs no such bound: its memory is two
+ * visited sets, at most the size of the case. Enumerations can revisit the
+ * same entities exponentially often; twenty million entries is a few
+ * seconds. */
+#define SK_PATHS_MAX_STEPS 20000000
+
 #endif /* SK_QUERY_LIMITS_H */

@@ -26,21 +26,16 @@
  * supernode cap is reached but never crossed, so it can end a path but not
  * lie inside one; such entities are counted once each and reported.
  *
- * Memory is malloc'd and released by the matching free function; nothing
- * here allocates in the statement's arenas except names and notices.
+ * Memory: the searches malloc what they need and free it before they
+ * return (or in sk_pctx_free / sk_plist_free); the statement's arenas
+ * receive only what the walks and the result builders put there.
  */
 #ifndef SK_QUERY_PATHS_H
 #define SK_QUERY_PATHS_H
 
 #include "exec_int.h"
 
-/* Adjacency entries that one 'paths', 'shortest K paths', 'in time order'
- * or 'most reliable' search may examine before it stops and reports what
- * it found. A plain shortest path needs no such bound: its memory is two
- * visited sets, at most the size of the case. Enumerations can revisit the
- * same entities exponentially often; twenty million entries is a few
- * seconds. (Kept here until it moves to limits.h.) */
-#define SK_PATHS_MAX_STEPS 20000000
+/* SK_PATHS_MAX_STEPS: see limits.h. */
 
 /* Default 'max' of the 'paths' statement: all simple paths grow
  * exponentially with length, and four hops covers "a friend of a friend of
