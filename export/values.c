@@ -133,7 +133,11 @@ void value_text(sk_xbuf *b, const sk_value *v, sk_vmode mode)
         xbuf_printf(b, "%lld", (long long)v->u.i);
         break;
     case SK_V_REAL:
-        real_text(b, v->u.r);
+        /* People read six significant digits; files keep every digit. */
+        if (mode == VMODE_TABLE && isfinite(v->u.r))
+            xbuf_printf(b, "%.6g", v->u.r);
+        else
+            real_text(b, v->u.r);
         break;
     case SK_V_TIME:
         time_iso(b, v->u.time.t, v->u.time.off_min);
