@@ -16,7 +16,7 @@ rm -f "$CASE" "$CASE-lock"
 cd samples/case
 for part in persons:persons phones:phones vehicles:vehicles cdr_operator_a:cdr \
             anpr_reads:anpr events:events intel_reports:intel; do
-  file=${part%%:*}.csv spec=specs/${part##*:}.spec
+  file=${part%%:*}.csv spec=../specs/${part##*:}.spec
   "../../$SKEIN" import "../../$CASE" "$file" --spec "$spec" --user tour | head -n 1
 done
 cd ../..

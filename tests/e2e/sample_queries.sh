@@ -12,7 +12,7 @@ case_file=$work/lantern.skein
 cd "$SK_SOURCE_DIR/samples/case"
 for part in persons:persons phones:phones vehicles:vehicles cdr_operator_a:cdr \
             anpr_reads:anpr events:events intel_reports:intel; do
-  "$SKEIN" import "$case_file" "${part%%:*}.csv" --spec "specs/${part##*:}.spec" \
+  "$SKEIN" import "$case_file" "${part%%:*}.csv" --spec "../specs/${part##*:}.spec" \
     --user tour >/dev/null
 done
 # The published facts of the sample case (samples/README.md).
