@@ -75,6 +75,7 @@ struct sk_gbuild {
     sk_rlink *links;
     size_t nlinks, capl;
     sk_idmap node_ix, link_ix;
+    bool no_dissemination;   /* a node or link forbids further dissemination */
     sk_id **paths;
     size_t *plen;
     size_t npaths, capp;
@@ -156,6 +157,7 @@ int sk_gb_node(sk_gbuild *b, sk_id id, size_t *idx)
     n->grade = g.code;
     n->handling = g.handling;
     n->handling_code = g.handling_code;
+    b->no_dissemination = b->no_dissemination || g.no_dissemination;
     if (!n->key || !n->label || copy_props(x, e.props, e.nprops, &n->props) ||
         copy_sources(x, e.asserts, e.nasserts, &n->sources, &n->nsources))
         return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
@@ -194,6 +196,7 @@ int sk_gb_link(sk_gbuild *b, sk_id id)
     r->reliability = g.reliability;
     r->handling = g.handling;
     r->handling_code = g.handling_code;
+    b->no_dissemination = b->no_dissemination || g.no_dissemination;
     if (copy_props(x, l.props, l.nprops, &r->props) ||
         copy_sources(x, l.asserts, l.nasserts, &r->sources, &r->nsources))
         return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
@@ -280,6 +283,7 @@ int sk_gb_finish(sk_gbuild *b, sk_result *r)
     g->nnodes = b->nnodes;
     g->nlinks = b->nlinks;
     g->npaths = b->npaths;
+    r->no_dissemination = b->no_dissemination;
     qsort(g->nodes, g->nnodes, sizeof *g->nodes, by_node_id);
     qsort(g->links, g->nlinks, sizeof *g->links, by_link_id);
     for (size_t i = 0; i < g->nnodes; i++)

@@ -268,8 +268,10 @@ static int audit(sk_exec *x, sk_txn *t, const sk_result *r)
                  (unsigned long long)x->audit_count, x->audit_count == 1 ? "y" : "ies");
     }
     if (e.category == SK_AUDIT_DISCLOSURE && x->disclosed) {
-        snprintf(detail, sizeof detail, "%zu entities, handling %s", x->disclosed_entities,
-                 x->disclosed_handling ? x->disclosed_handling : "none");
+        const char *auth = x->opts ? x->opts->authorised_by : NULL;
+        snprintf(detail, sizeof detail, "%zu entities, handling %s%s%s", x->disclosed_entities,
+                 x->disclosed_handling ? x->disclosed_handling : "none",
+                 auth && *auth ? "; authorised by " : "", auth && *auth ? auth : "");
         e.count = x->disclosed_entities;
     }
     e.target = target;

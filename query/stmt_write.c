@@ -289,6 +289,14 @@ int sk_stage_export(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_
 {
     if (!x->opts || !x->opts->export_fn)
         return sk_exec_fail(x, SK_EINVAL, st->span, "export is not available here");
+    /* Handling codes that forbid dissemination need a named authority,
+     * which the audit log records with the disclosure. */
+    if (in->no_dissemination && !(x->opts->authorised_by && *x->opts->authorised_by))
+        return sk_exec_fail(x, SK_EACCESS, st->span,
+                            "this result holds material whose handling code (%s) forbids "
+                            "further dissemination; export it with --authorised-by \"NAME, "
+                            "ROLE\" (recorded in the audit log)",
+                            in->handling_code ? in->handling_code : "restricted");
     sk_export_req req = {
         .format = sk_ast_format_name(st->u.export.format),
         .file = st->u.export.file.u.str.ptr,

@@ -88,6 +88,8 @@ typedef struct sk_result {
                                 ("cut at 1000 rows (limit rows)") */
     int handling;            /* most restrictive handling level shown */
     const char *handling_code; /* its spelling, or NULL */
+    bool no_dissemination;   /* something in it may not be passed on without
+                                the originator's authority */
 } sk_result;
 
 /* ---- Running queries -------------------------------------------------- */
@@ -121,6 +123,8 @@ typedef struct sk_query_opts {
                                     log; a case may require one */
     bool no_audit;               /* do not log consultations (benchmarks
                                     only; changes are always logged) */
+    const char *authorised_by;   /* who authorised disseminating material
+                                    whose handling code forbids it (export) */
 } sk_query_opts;
 
 /* Receives each statement's result; returns SK_OK to go on. The result
