@@ -338,6 +338,31 @@ static int add_sources(imp_ctx *c, sk_txn *t)
     return rc;
 }
 
+/* The collection entry of the audit log, in the import's own transaction:
+ * the files, the sources they became and what they brought. */
+static int audit(imp_ctx *c, sk_txn *t)
+{
+    char target[1024] = "", detail[256];
+    size_t at = 0;
+    for (size_t i = 0; i < c->nfiles && at < sizeof target; i++)
+        at += (size_t)snprintf(target + at, sizeof target - at, "%s%s", i ? ", " : "",
+                               c->files[i].path);
+    snprintf(detail, sizeof detail,
+             "spec %s; %llu rows; %llu entities created, %llu merged; %llu links created, "
+             "%llu confirmed; %llu rejected",
+             c->spec->name ? c->spec->name : "?", (unsigned long long)c->sum.rows_read,
+             (unsigned long long)c->sum.entities_created,
+             (unsigned long long)c->sum.entities_merged,
+             (unsigned long long)c->sum.links_created,
+             (unsigned long long)c->sum.links_confirmed,
+             (unsigned long long)c->sum.rows_rejected);
+    sk_audit_entry e = {.time = c->now, .user = c->user,
+                        .category = SK_AUDIT_COLLECTION, .action = "import",
+                        .reason = c->o->reason, .target = target,
+                        .count = c->sum.rows_read, .detail = detail};
+    return sk_audit_append(t, &e, NULL);
+}
+
 /* The whole import in one write transaction; run again from the start when
  * the map grows. */
 static int import_fn(sk_txn *t, void *vctx)
@@ -387,7 +412,7 @@ static int import_fn(sk_txn *t, void *vctx)
         c->dry_done = true;
         return SK_ECANCELLED;
     }
-    return SK_OK;
+    return audit(c, t);
 }
 
 /* ---- Checks before the transaction ------------------------------------- */

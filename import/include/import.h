@@ -85,6 +85,7 @@ typedef struct sk_import_opts {
     const char *handling;     /* handling code, NULL = spec's (or none) */
     const char *note;         /* free text recorded with each source, NULL = none */
     const char *user;         /* who imports; NULL = the login name ($USER) */
+    const char *reason;       /* the justification, recorded in the audit log */
     const char *encoding;     /* overrides the spec's encoding, NULL = spec's */
     const char *timezone;     /* overrides the spec's timezone, NULL = spec's */
     const char *rejects;      /* path: bad rows go there and the rest is imported;
