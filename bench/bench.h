@@ -98,6 +98,94 @@ int bench_workload_pick(sk_store *s, bench_workload *w);
  * cannot. */
 int bench_open_case(const bench_case *bc, sk_store **out);
 
+/* ---- The questions of the query benchmark (bench_questions.c) ----------- */
+
+typedef enum bench_qkind {
+    BENCH_Q_KHOP,            /* entities within DEPTH hops of a seed */
+    BENCH_Q_PATH,            /* hops of a shortest path between a pair */
+    BENCH_Q_REGEX,           /* persons whose name matches a regex */
+    BENCH_Q_MATCH,           /* rows of the match pattern */
+} bench_qkind;
+
+typedef struct bench_question {
+    const char *name;        /* as printed: "2-hop, knows" */
+    bench_qkind kind;
+    int depth;               /* BENCH_Q_KHOP: hops */
+    bool knows;              /* only knows links; else every link type */
+    const char *query;       /* skein text; "%llu" stands for ids */
+    const char *prefix;      /* BENCH_Q_REGEX: literal prefix, or NULL */
+    const char *regex;       /* BENCH_Q_REGEX: the regex in PCRE2 syntax */
+    double target_ms;        /* issue 4's target at 100k persons; 0 = none */
+} bench_question;
+
+#define BENCH_MATCH_LIMIT 1000
+#define BENCH_MAX_HOPS 12    /* path searches, as the query layer's limit */
+#define BENCH_REPEATS 20     /* runs of a question that has no seed */
+
+/* The questions, in the order they are printed (a static table). */
+const bench_question *bench_questions(size_t *n);
+/* Runs of question Q: one per seed or pair, or BENCH_REPEATS. */
+int bench_question_runs(const bench_question *q);
+/* The skein text of run I of Q on W into BUF. */
+void bench_question_text(const bench_question *q, const bench_workload *w, int i, char *buf,
+                         size_t cap);
+
+/* Runs TEXT through sk_query_exec (audit on or off) and sets *SIZE to the
+ * answer's size: hops of a path result (-1 when none), entities of a
+ * graph, rows of a table. Prints the error once per FAILED flag. */
+int bench_qapi(sk_store *s, const char *text, bool audit, int64_t *size, bool *failed);
+
+/* Persons of type TYPE whose label matches REGEX (PCRE2, JIT), read
+ * straight from the store: with PREFIX through the label index, else a
+ * scan of the type (bench_scan.c). */
+int bench_scan_names(sk_txn *t, sk_sym type, const char *prefix, const char *regex,
+                     int64_t *count);
+
+/* ---- Traversal level (bench_traverse.c) -------------------------------- */
+
+/* Searches straight on the adjacency cursor of read transaction T (which
+ * must outlive the handle). MAX_ENTITY bounds the ids visited. */
+typedef struct bench_trav bench_trav;
+int bench_trav_new(sk_txn *t, sk_id max_entity, bench_trav **out);
+void bench_trav_free(bench_trav *b);                 /* NULL is fine */
+/* Entities within DEPTH hops of SEED (itself included) over links of
+ * LTYPE (0 = every type), in either direction. */
+int bench_trav_khop(bench_trav *b, sk_id seed, int depth, sk_sym ltype, int64_t *count);
+/* Hops of a shortest path FROM → TO over links of LTYPE in either
+ * direction (bidirectional breadth-first), -1 when none within MAXHOPS. */
+int bench_trav_path(bench_trav *b, sk_id from, sk_id to, int maxhops, sk_sym ltype,
+                    int64_t *hops);
+
+/* ---- The same questions in SQLite (bench_sqlite*.c) --------------------- */
+
+/* An SQLite copy of a case: nodes(id, type, key, label) and edges(id, src,
+ * dst, type, directed, t) with the case's own ids and interned type
+ * numbers, indexed on (src, type, dst), (dst, type, src) and
+ * (type, label COLLATE NOCASE); a regexp() function backed by PCRE2 (JIT)
+ * serves the REGEXP operator. */
+typedef struct bench_sql bench_sql;
+/* Copies case S into a new SQLite file at PATH (replacing it) and prints
+ * the load figures. Close with bench_sql_close. */
+int bench_sql_build(sk_store *s, const char *path, bench_sql **out);
+void bench_sql_close(bench_sql *q);                   /* NULL is fine */
+/* Each statement is interrupted after SECONDS (0 = never): a recursive
+ * query that explodes is reported, not waited for. */
+void bench_sql_timeout(bench_sql *q, double seconds);
+/* As bench_trav_khop, by a recursive CTE. SK_ECANCELLED on timeout. */
+int bench_sql_khop(bench_sql *q, sk_id seed, int depth, sk_sym ltype, int64_t *count);
+/* As bench_trav_path, by a breadth-first recursive CTE that stops at the
+ * first row reaching TO. */
+int bench_sql_path(bench_sql *q, sk_id from, sk_id to, int maxhops, sk_sym ltype,
+                   int64_t *hops);
+/* Entities of TYPE whose label matches REGEX (PCRE2 syntax); with PREFIX
+ * (may be NULL) the LIKE 'PREFIX%' range of the label index narrows the
+ * scan first. */
+int bench_sql_regex(bench_sql *q, sk_sym type, const char *prefix, const char *regex,
+                    int64_t *count);
+/* (p:person)-[:owns]->(v:vehicle)-[:seen_at]->(l:location), the ids and
+ * labels of p and l, at most LIMIT rows. */
+int bench_sql_match(bench_sql *q, const bench_workload *w, int limit, int64_t *rows);
+
 /* ---- Files the parts share (bench_util.c) ------------------------------ */
 
 /* The directory of generated CSV files for BC's size and SEED

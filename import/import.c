@@ -660,7 +660,9 @@ int sk_import_files(sk_store *s, const char *const *files, size_t nfiles,
         c.tz = tz;
     }
     char userbuf[64];
-    c.user = opts->user ? opts->user : getenv("USER");
+    c.user = opts->user && *opts->user ? opts->user : getenv("SKEIN_USER");
+    if (!c.user || !*c.user)
+        c.user = getenv("USER");
     if (!c.user || !*c.user) {
         snprintf(userbuf, sizeof userbuf, "uid %ld", (long)getuid());
         c.user = userbuf;

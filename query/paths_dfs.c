@@ -207,20 +207,49 @@ static int record(denum *e, uint32_t hops)
     return SK_OK;
 }
 
-static int dfs(denum *e, uint32_t depth)
+static int by_nb_link(const void *a, const void *b)
 {
-    int rc = sk_pctx_expand(e->pc, 0, e->nodes[depth], true, &e->buf[depth]);
-    if (!rc)
-        rc = make_groups(e, depth);
-    const pgroups *g = &e->groups[depth];
-    for (size_t i = 0; !rc && i < g->n && depth + 1 <= e->maxlen; i++) {
-        const pgroup *h = &g->v[i];
-        sk_id v = h->nb;
+    const sk_pstep *p = a, *q = b;
+    if (p->nb != q->nb)
+        return p->nb < q->nb ? -1 : 1;
+    return p->link < q->link ? -1 : p->link > q->link;
+}
+
+/* Keeps the steps at DEPTH that lead to the target or to an entity off
+ * the path that can still reach it in time, then sorts them by neighbour
+ * and link: most steps of a search are pruned here, before any sorting. */
+static void prune(denum *e, uint32_t depth)
+{
+    sk_psteps *b = &e->buf[depth];
+    size_t kept = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        sk_id v = b->v[i].nb;
         if (v != e->t) {
             const uint64_t *d = sk_idmap_get(&e->dist, v);
             if (!d || depth + 1 + *d > e->maxlen || on_path(e, depth, v))
                 continue;
         }
+        b->v[kept++] = b->v[i];
+    }
+    b->n = kept;
+    if (kept > 1)
+        qsort(b->v, kept, sizeof *b->v, by_nb_link);
+}
+
+static int dfs(denum *e, uint32_t depth)
+{
+    int rc = sk_pctx_expand(e->pc, 0, e->nodes[depth], false, &e->buf[depth]);
+    if (!rc) {
+        prune(e, depth);
+        rc = make_groups(e, depth);
+    }
+    const pgroups *g = &e->groups[depth];
+    for (size_t i = 0; !rc && i < g->n && depth + 1 <= e->maxlen; i++) {
+        const pgroup *h = &g->v[i];
+        sk_id v = h->nb;
+        /* the bound may have dropped since prune() */
+        if (v != e->t && depth + 1 + *sk_idmap_get(&e->dist, v) > e->maxlen)
+            continue;
         e->nodes[depth + 1] = v;
         e->links[depth] = h->rep;
         e->arrive[depth + 1] = h->rep_time;

@@ -93,6 +93,7 @@ typedef struct dctx {
     sk_sym dob_props[NDOB_PROPS];
     sk_idmap kinds;               /* entity type → 1 + index of ident type name, or 0 */
     sk_idmap etypes;              /* entity id → type (cache) */
+    sk_idmap degrees;             /* entity id → degree (cache) */
     sk_adjcur *cur;
     drec *recs;
     size_t nrecs, caprecs;
@@ -102,6 +103,7 @@ typedef struct dctx {
     size_t npairs, cappairs;
     sk_id *nbrs;
     size_t nnbrs, capnbrs;
+    size_t scored;                /* pairs handed to the scorer */
     size_t big_blocks;            /* blocks left out (BLOCK_MAX) */
     size_t biggest;
 } dctx;
@@ -443,6 +445,24 @@ static int cmp_id(const void *a, const void *b)
     return (p > q) - (p < q);
 }
 
+/* Whether entity ID has more links than the supernode cap (cached). */
+static int supernode(dctx *d, sk_id id, bool *out)
+{
+    uint64_t *v = sk_idmap_get(&d->degrees, id);
+    uint64_t deg = 0;
+    if (v) {
+        deg = *v;
+    } else {
+        int rc = sk_adj_degree(d->x->t, id, &deg);
+        if (rc)
+            return sk_exec_store_fail(d->x, rc, d->st->span);
+        if (sk_idmap_put(&d->degrees, id, deg) < 0)
+            return nomem(d);
+    }
+    *out = deg > SK_QUERY_SUPERNODE;
+    return SK_OK;
+}
+
 /* The neighbours of record R (ascending, no repeats, without identifier
  * entities and supernodes), read once. */
 static int neighbours(dctx *d, drec *r)
@@ -457,10 +477,11 @@ static int neighbours(dctx *d, drec *r)
     while ((rc = sk_adj_next(d->cur, &a)) == SK_OK) {
         sk_sym t;
         const char *kind;
-        uint64_t deg = 0;
-        if ((rc = type_of(d, a.nb, &t)) != SK_OK || (rc = ident_type(d, t, &kind)) != SK_OK)
+        bool hub;
+        if ((rc = type_of(d, a.nb, &t)) != SK_OK || (rc = ident_type(d, t, &kind)) != SK_OK ||
+            (rc = supernode(d, a.nb, &hub)) != SK_OK)
             return rc;
-        if (kind || (sk_adj_degree(d->x->t, a.nb, &deg) == SK_OK && deg > SK_QUERY_SUPERNODE))
+        if (kind || hub)
             continue;
         if (!grow((void **)&d->nbrs, &d->capnbrs, d->nnbrs + 1, sizeof *d->nbrs))
             return nomem(d);
@@ -504,6 +525,33 @@ static int by_score(const void *p, const void *q)
     return (x->b > y->b) - (x->b < y->b);
 }
 
+/* Whether A and B have any evidence besides their names: a key, dates of
+ * birth on both, an identifier or a neighbour in common. Without any, the
+ * scorer gives a name at most SK_SIM_NAME_ALONE_MAX (similarity.h), so a
+ * bar above that lets the pair be skipped before the costlier name
+ * comparison — most pairs of a common name end here. */
+static bool more_than_names(const dctx *d, const drec *a, const drec *b)
+{
+    if ((a->key && b->key && !strcmp(a->key, b->key)) ||
+        (a->dob != SK_NO_TIME && b->dob != SK_NO_TIME))
+        return true;
+    for (size_t i = 0; i < a->nidents; i++)
+        for (size_t j = 0; j < b->nidents; j++)
+            if (!strcmp(a->idents[i].kind, b->idents[j].kind) &&
+                !strcmp(a->idents[i].value, b->idents[j].value))
+                return true;
+    const sk_id *x = d->nbrs + a->nbr_off, *y = d->nbrs + b->nbr_off;
+    for (size_t i = 0, j = 0; i < a->nnbr && j < b->nnbr;) {
+        if (x[i] == y[j] && x[i] != a->id && x[i] != b->id)
+            return true;
+        if (x[i] <= y[j])
+            i++;
+        else
+            j++;
+    }
+    return false;
+}
+
 static int score_pairs(dctx *d, double min, dpair **out, size_t *nout)
 {
     dpair *kept = NULL;
@@ -515,6 +563,9 @@ static int score_pairs(dctx *d, double min, dpair **out, size_t *nout)
         drec *a = &d->recs[d->pairs[i] >> 32], *b = &d->recs[d->pairs[i] & 0xffffffffu];
         if ((rc = neighbours(d, a)) != SK_OK || (rc = neighbours(d, b)) != SK_OK)
             break;
+        if (min > SK_SIM_NAME_ALONE_MAX && !more_than_names(d, a, b))
+            continue;
+        d->scored++;
         sk_sim_entity sa = sim_of(d, a), sb = sim_of(d, b);
         sk_sim_score s;
         if (sk_sim_score_pair(&sa, &sb, &s) != SK_OK) {
@@ -586,6 +637,7 @@ static int dctx_init(dctx *d, sk_exec *x, const sk_ast_stage *st)
     *d = (dctx){.x = x, .st = st};
     sk_idmap_init(&d->kinds);
     sk_idmap_init(&d->etypes);
+    sk_idmap_init(&d->degrees);
     int rc = sk_exec_etype(x, &st->u.type, &d->type);
     if (rc)
         return rc;
@@ -611,6 +663,7 @@ static void dctx_free(dctx *d)
     sk_arena_free(d->a);
     sk_idmap_free(&d->kinds);
     sk_idmap_free(&d->etypes);
+    sk_idmap_free(&d->degrees);
     free(d->recs);
     free(d->keys);
     free(d->pairs);
@@ -632,8 +685,9 @@ int sk_stage_duplicates(sk_exec *x, const sk_ast_stage *st, const sk_result *in,
     if (!rc)
         rc = score_pairs(&d, min, &kept, &nkept);
     if (!rc) {
-        sk_exec_plan(x, "duplicates: %zu entities, %zu blocking keys, %zu candidate pairs "
-                     "scored, %zu at or above %.2f", d.nrecs, d.nkeys, d.npairs, nkept, min);
+        sk_exec_plan(x, "duplicates: %zu entities, %zu blocking keys, %zu candidate pairs, "
+                     "%zu with more than a name scored, %zu at or above %.2f", d.nrecs, d.nkeys,
+                     d.npairs, d.scored, nkept, min);
         if (d.big_blocks)
             sk_exec_notice(x, "%zu blocks of more than %d similar entities were not compared "
                            "(the largest has %zu); look at them with find",

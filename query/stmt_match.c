@@ -37,6 +37,10 @@
  * entities and links are decoded into one arena per slot, reset on every
  * new binding, and rows are kept in a bounded buffer that is sorted and
  * cut back whenever it holds twice the rows that can be returned.
+ *
+ * The file is long because planning, binding and the row buffer share one
+ * context (mctx) private to this statement; the sections below are the
+ * seams along which it would split (plan, bind and expand, rows).
  */
 #include "exec_int.h"
 
@@ -48,6 +52,9 @@
 
 /* Entities counted in the property index, at most, to estimate a start. */
 #define ESTIMATE_CAP 1000
+/* Paths a variable-length segment may walk from one entity (those that
+ * end where it wants are bounded by SK_QUERY_MAX_PATHS). */
+#define VARLEN_WALK_MAX (100 * (size_t)SK_QUERY_MAX_PATHS)
 
 /* ---- Slots, edges, steps ------------------------------------------------- */
 
@@ -1220,7 +1227,7 @@ static int varlen_cands(mctx *m, mstep *sp, sk_id from, sk_id target)
     adjvec lv[SK_QUERY_MAX_HOPS] = {{0}};
     size_t pos[SK_QUERY_MAX_HOPS] = {0};
     sk_id path[SK_QUERY_MAX_HOPS];
-    size_t found = 0, depth = 0;
+    size_t found = 0, depth = 0, walked = 0;
     int rc = read_adj(m, e, sp->forward, from, &lv[0]);
     while (!rc) {
         if (pos[depth] == lv[depth].n) {
@@ -1237,6 +1244,14 @@ static int varlen_cands(mctx *m, mstep *sp, sk_id from, sk_id target)
             continue;
         path[depth] = a->link;
         size_t len = depth + 1;
+        /* A check (TARGET set) may walk many paths that do not end where
+         * it wants: the walk itself is bounded and can be cancelled. */
+        if ((++walked & 4095) == 0 && (rc = sk_exec_check(m->x, m->st->span)) != SK_OK)
+            break;
+        if (walked > VARLEN_WALK_MAX) {
+            m->paths_cut = true;
+            break;
+        }
         if (len >= e->min && (!target || a->nb == target)) {
             if (++found > SK_QUERY_MAX_PATHS) {
                 m->paths_cut = true;
@@ -1820,8 +1835,8 @@ int sk_stage_match(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_r
         sk_exec_notice(x, "%llu entities with more than %d links were not walked through "
                        "(supernode cap)", (unsigned long long)m.capped, SK_QUERY_SUPERNODE);
     if (!rc && m.paths_cut)
-        sk_exec_notice(x, "a variable-length segment was cut at %d paths (limit paths)",
-                       SK_QUERY_MAX_PATHS);
+        sk_exec_notice(x, "a variable-length segment was cut at %d paths, or %zu walked "
+                       "(limit paths)", SK_QUERY_MAX_PATHS, VARLEN_WALK_MAX);
     if (!rc)
         rc = m.graph ? graph_result(&m, out) : table_result(&m, out);
     free_ctx(&m);

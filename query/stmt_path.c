@@ -343,7 +343,8 @@ static int common_columns(sk_exec *x, const sk_idvec *ids, const char ***cols)
     const char **c = sk_arena_alloc(x->tmp, (ids->n + 4) * sizeof *c);
     if (!c)
         return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
-    c[0] = "id", c[1] = "type", c[2] = "key", c[3] = "label";
+    static const char *const fixed[4] = {"id", "type", "key", "label"};
+    memcpy(c, fixed, sizeof fixed);
     for (size_t i = 0; i < ids->n; i++) {
         sk_entity e;
         int rc = sk_entity_get(x->t, ids->v[i], x->tmp, &e);
@@ -417,6 +418,36 @@ static int common_rows(sk_pctx *pc, const sk_idvec *ids, uint32_t depth, crow **
     return SK_OK;
 }
 
+/* Writes the first LIMIT rows (sorted) into TB. */
+static int common_emit(sk_exec *x, sk_tbuild *tb, const crow *rows, size_t nrows,
+                       const uint8_t *dist, size_t n, size_t limit)
+{
+    sk_arena *scratch = sk_arena_new();
+    if (!scratch)
+        return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
+    int rc = SK_OK;
+    for (size_t k = 0; !rc && k < nrows && k < limit; k++) {
+        sk_entity e;
+        sk_arena_reset(scratch);
+        if ((rc = sk_entity_get(x->t, rows[k].id, scratch, &e)) != SK_OK) {
+            rc = sk_exec_store_fail(x, rc, x->stmt->span);
+            break;
+        }
+        if (!sk_tb_row(tb)) {
+            rc = x->code; /* SK_OK when the row limit was reached (noted) */
+            break;
+        }
+        rc = sk_tb_entity(tb, &e);
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = sk_tb_set(tb, 4 + i,
+                           (sk_value){.type = SK_V_INT, .u.i = dist[rows[k].at * n + i]});
+    }
+    sk_arena_free(scratch);
+    if (!rc && nrows > limit)
+        sk_exec_notice(x, "cut at %zu row%s (limit %zu)", limit, limit == 1 ? "" : "s", limit);
+    return rc;
+}
+
 int sk_stage_common(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out)
 {
     (void)in;
@@ -448,43 +479,21 @@ int sk_stage_common(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_
         rc = common_columns(x, &ids, &cols);
     if (!rc)
         rc = sk_tb_new(x, cols, ids.n + 4, &tb);
-    if (!rc)
+    if (!rc) {
         qsort(rows, nrows, sizeof *rows, by_sum_id);
-    sk_arena *scratch = rc ? NULL : sk_arena_new();
-    if (!rc && !scratch)
-        rc = sk_exec_fail(x, SK_ENOMEM, st->span, "out of memory");
-    for (size_t k = 0; !rc && k < nrows && k < limit; k++) {
-        sk_entity e;
-        sk_arena_reset(scratch);
-        if ((rc = sk_entity_get(x->t, rows[k].id, scratch, &e)) != SK_OK) {
-            rc = sk_exec_store_fail(x, rc, st->span);
-            break;
-        }
-        if (!sk_tb_row(tb)) {
-            rc = x->code;
-            break;
-        }
-        rc = sk_tb_entity(tb, &e);
-        for (size_t i = 0; !rc && i < ids.n; i++)
-            rc = sk_tb_set(tb, 4 + i,
-                           (sk_value){.type = SK_V_INT,
-                                      .u.i = dist[rows[k].at * ids.n + i]});
+        rc = common_emit(x, tb, rows, nrows, dist, ids.n, limit);
     }
-    if (!rc && nrows > limit)
-        sk_exec_notice(x, "cut at %zu row%s (limit %zu)", limit, limit == 1 ? "" : "s", limit);
     if (!rc)
         sk_pctx_report(&pc);
-    sk_arena_free(scratch);
     sk_pctx_free(&pc);
     sk_idvec_free(&ids);
     free(rows);
     free(dist);
-    if (rc) {
-        if (tb) {
-            sk_result dummy;
-            sk_tb_finish(tb, &dummy);
-        }
-        return rc;
+    if (rc && tb) {
+        /* The table builder has no free of its own: finishing releases it
+         * (into the arena, which the failed statement discards). */
+        sk_result dropped;
+        sk_tb_finish(tb, &dropped);
     }
-    return sk_tb_finish(tb, out);
+    return rc ? rc : sk_tb_finish(tb, out);
 }

@@ -12,7 +12,8 @@
  * Matching others to REF's sightings reads each place REF was seen at once:
  * its whole adjacency range (20-byte records, no link record decoded),
  * keeping the timed entries within the tolerance of one of REF's times at
- * that place (binary search in REF's sorted times). The cost is the degree
+ * that place (binary search in REF's sorted times); REF's repeated reads
+ * at one place within the tolerance count as one stop. The cost is the degree
  * of the places REF visited, not the size of the case or of the time index,
  * which is what lets a month of ANPR reads for 100k vehicles answer fast.
  *
@@ -44,12 +45,9 @@ static const char *const PLACE_TYPES[] = {"location", "camera", "cell", "address
  * throw-away result releases it on an error path. */
 static int tb_drop(sk_tbuild *b, int rc)
 {
-    if (b) {
-        sk_result junk;
-        int saved = rc;
+    sk_result junk;
+    if (b)
         sk_tb_finish(b, &junk);
-        rc = saved;
-    }
     return rc;
 }
 
@@ -550,37 +548,36 @@ int sk_stage_colocated(sk_exec *x, const sk_ast_stage *st, const sk_result *in, 
 /* One candidate's best sighting per stop, in stop order. */
 typedef struct hit {
     size_t stop;
+    sk_id place;
     int64_t t;
     sk_id link;
 } hit;
 
-/* The longest chain of H[0..n) whose times never go back (stops are
- * already increasing): its length, and its members' indexes in CHAIN.
- * Patience sorting with back-pointers, O(n log n). */
-static size_t longest_chain(const hit *h, size_t n, size_t *tails, size_t *prev, size_t *chain)
+/* The longest chain of H[0..n) (stops already increasing) whose times
+ * never go back and whose consecutive places differ — passing one camera
+ * twice is not a route. Its length, and its members' indexes in CHAIN.
+ * Dynamic programming, O(n^2) in the stops one candidate shares with REF:
+ * the few that share many are the convoys being looked for. */
+static size_t longest_chain(const hit *h, size_t n, size_t *len, size_t *prev, size_t *chain)
 {
-    size_t len = 0;
+    size_t best = 0;
     for (size_t i = 0; i < n; i++) {
-        /* First tail whose time is later than h[i] (non-decreasing chain). */
-        size_t lo = 0, hi = len;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (h[tails[mid]].t <= h[i].t)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        prev[i] = lo ? tails[lo - 1] : SIZE_MAX;
-        tails[lo] = i;
-        if (lo == len)
-            len++;
+        len[i] = 1;
+        prev[i] = SIZE_MAX;
+        for (size_t j = 0; j < i; j++)
+            if (h[j].t <= h[i].t && h[j].place != h[i].place && len[j] + 1 > len[i]) {
+                len[i] = len[j] + 1;
+                prev[i] = j;
+            }
+        if (len[i] > len[best])
+            best = i;
     }
-    size_t at = len ? tails[len - 1] : SIZE_MAX;
-    for (size_t k = len; k > 0; k--) {
-        chain[k - 1] = at;
+    size_t k = n ? len[best] : 0;
+    for (size_t at = best, m = k; m > 0; m--) {
+        chain[m - 1] = at;
         at = prev[at];
     }
-    return len;
+    return k;
 }
 
 typedef struct convoy_row {
@@ -635,7 +632,8 @@ static int convoy_candidate(seen *s, const match *m, size_t lo, size_t hi, size_
     size_t k = 0;
     for (size_t i = lo; !rc && i < hi; i++)
         if (i == lo || m[i].stop != m[i - 1].stop)
-            h[k++] = (hit){m[i].stop, m[i].t, m[i].link};
+            h[k++] = (hit){m[i].stop, ((const sighting *)s->stops.v)[m[i].stop].place, m[i].t,
+                           m[i].link};
     size_t len = rc ? 0 : longest_chain(h, n, work, work + n, work + 2 * n);
     if (!rc && len >= min) {
         const size_t *chain = work + 2 * n;

@@ -42,8 +42,9 @@ typedef struct cli_session {
     const char *user;           /* who runs queries: --user, .user, or NULL for
                                    $SKEIN_USER / the login name */
     char *user_owned;           /* .user's copy, freed with the session */
-    char *reason;               /* .reason: why the case is being worked on
-                                   (malloc'd, NULL when none) */
+    char *reason;               /* why the case is being worked on (--reason,
+                                   .reason): recorded in the audit log with
+                                   every statement; malloc'd, NULL when none */
     volatile sig_atomic_t *cancel; /* set by the SIGINT handler (signals.c) */
     unsigned long results;      /* results printed so far */
     struct timespec mark;       /* when the statement being timed started */
@@ -63,6 +64,8 @@ int cli_case(int argc, char **argv);
 int cli_import(int argc, char **argv);
 /* skein export CASE 'QUERY' -o FILE … */
 int cli_export(int argc, char **argv);
+/* skein audit CASE [verify] */
+int cli_audit(int argc, char **argv);
 /* The interactive shell on an open session; returns the exit status. */
 int cli_repl(cli_session *cs);
 
@@ -83,6 +86,17 @@ int cli_print_result(cli_session *cs, const sk_result *r);
 void cli_print_error(const cli_session *cs, const char *msg);
 /* Seconds since cs->mark. */
 double cli_elapsed(const cli_session *cs);
+
+/* ---- Audit (audit.c) ----------------------------------------------------- */
+
+/* Writes R to PATH as O says (the format from PATH's extension when O's
+ * is SK_EXPORT_NONE) and records the disclosure in the case's audit log,
+ * both or neither. REP gets the exporter's report or why it failed. */
+int cli_export_audited(cli_session *cs, const sk_result *r, const char *path,
+                       sk_export_opts *o, sk_export_report *rep);
+/* Prints the audit log (as a table in the session's format), or with
+ * CHECK verifies its hash chain. */
+int cli_audit_show(cli_session *cs, bool check);
 
 /* ---- Keeping results (keep.c) ------------------------------------------- */
 
@@ -126,6 +140,7 @@ typedef enum cli_argkind {
     CLI_ARG_ONOFF,              /* on off */
     CLI_ARG_TOPIC,              /* help topics */
     CLI_ARG_EXPORT,             /* an export format, then a file name */
+    CLI_ARG_VERIFY,             /* verify */
 } cli_argkind;
 
 typedef struct cli_dot {
@@ -156,7 +171,8 @@ int cli_split_words(const char *line, char ***argv, char *err, size_t errlen);
 
 int cli_show_schema(cli_session *cs);
 int cli_show_sources(cli_session *cs);
-/* What `skein stats` and `.stats` print, for the open store S. */
+/* What `skein stats` and `.stats` print, for the open store S
+ * (cli_stats.c). */
 int cli_stats_print(sk_store *s, const char *path, bool json, FILE *out);
 
 /* ---- Help (help.c) ------------------------------------------------------ */
@@ -190,6 +206,7 @@ typedef struct cli_cands {
     char **v;
     size_t n, cap;
     bool files;                 /* complete file names instead */
+    bool no_space;              /* no blank after a completed word */
 } cli_cands;
 
 #define CLI_COMPLETE_MAX 50     /* entity labels offered at most */
@@ -204,8 +221,15 @@ void cli_cands_free(cli_cands *c);
 
 /* ---- Progress bar (progress.c) ------------------------------------------- */
 
-/* The import progress callback: draws a bar on stderr; CTX is the SIGINT
- * flag (Ctrl-C cancels). */
+/* What the import progress callback is given. */
+typedef struct cli_progress_ctx {
+    volatile sig_atomic_t *cancel; /* the SIGINT flag: set, the import stops */
+    bool draw;                  /* draw the bar (stderr is a terminal) */
+} cli_progress_ctx;
+
+/* The import progress callback (CTX a cli_progress_ctx): draws the bar on
+ * stderr when asked, and cancels the import once Ctrl-C was pressed —
+ * with or without a bar. */
 int cli_progress(const sk_import_progress *p, void *ctx);
 
 #endif

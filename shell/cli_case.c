@@ -15,7 +15,7 @@
 
 static const char usage[] =
     "usage: skein CASE [-c QUERY | -f FILE] [--format table|csv|json] [--user NAME]\n"
-    "                  [--force] [--sanitise]\n";
+    "                  [--reason TEXT] [--force] [--sanitise]\n";
 
 /* Asks on the terminal whether to create PATH; true for y or yes. */
 static bool ask_create(const char *path)
@@ -45,6 +45,13 @@ static int parse(int argc, char **argv, cli_session *cs, const char **query, con
             }
         } else if (!strcmp(a, "--user") && has)
             cs->user = argv[++i];
+        else if (!strcmp(a, "--reason") && has) {
+            free(cs->reason);
+            if (!(cs->reason = strdup(argv[++i]))) {
+                fprintf(stderr, "skein: out of memory\n");
+                return 1;
+            }
+        }
         else if (!strcmp(a, "--force"))
             cs->force = true;
         else if (!strcmp(a, "--sanitise") || !strcmp(a, "--sanitize"))
@@ -62,18 +69,22 @@ int cli_case(int argc, char **argv)
     cli_session cs = {.path = argv[0], .format = SK_FORMAT_TABLE};
     const char *query = NULL, *file = NULL;
     int rc = parse(argc, argv, &cs, &query, &file);
-    if (rc)
+    if (rc) {
+        cli_session_free(&cs);
         return rc;
+    }
     bool interactive = !query && !file && isatty(STDIN_FILENO);
     bool existed = access(cs.path, F_OK) == 0;
     if (!existed && interactive && !ask_create(cs.path)) {
         fprintf(stderr, "skein: no case created\n");
+        cli_session_free(&cs);
         return 1;
     }
     char err[1024];
     sk_open_opts oo = {.flags = SK_OPEN_CREATE};
     if (sk_store_open(cs.path, &oo, &cs.store, err, sizeof err) != SK_OK) {
         fprintf(stderr, "skein: %s\n", err);
+        cli_session_free(&cs);
         return 1;
     }
     if (!existed)

@@ -108,15 +108,15 @@ void cli_import_args_free(cli_import_args *a)
 
 int cli_import_run(sk_store *s, cli_import_args *a, volatile sig_atomic_t *cancel)
 {
-    if (a->progress) {
-        a->opts.progress = cli_progress;
-        a->opts.progress_ctx = (void *)cancel;
-    }
+    cli_progress_ctx pc = {.cancel = cancel, .draw = a->progress};
+    a->opts.progress = cli_progress;
+    a->opts.progress_ctx = &pc;
     if (cancel)
         *cancel = 0;
     sk_import_summary sum;
     char msg[4096];
     int rc = sk_import_files(s, a->files, a->nfiles, &a->opts, &sum, msg, sizeof msg);
+    a->opts.progress_ctx = NULL; /* PC dies with this call */
     if (a->progress)
         fputs("\r\x1b[K", stderr);
     if (rc) {

@@ -282,6 +282,8 @@ static int complete_unquoted(sk_txn *t, const char *line, size_t start, size_t e
         memcpy(pre, line + start, qual), pre[qual] = '\0';
     const char *p = line + start + qual;
     size_t plen = end - start - qual;
+    /* Inside a pattern a ')' or ']' follows the name, not a blank. */
+    out->no_space = start > 0 && (line[start - 1] == ':' || line[start - 1] == '[');
     switch (k) {
     case WANT_ETYPE: {
         int rc = add_names(t, SK_DICT_ETYPE, out, "", p, plen);
@@ -343,6 +345,71 @@ static int complete_quoted(sk_txn *t, const char *line, size_t start, size_t end
 
 /* ---- Dot-commands ------------------------------------------------------- */
 
+static int add_dot_names(cli_cands *out, const char *p, size_t plen)
+{
+    size_t n;
+    const cli_dot *d = cli_dots(&n);
+    int rc = SK_OK;
+    for (size_t i = 0; i < n && rc == SK_OK; i++)
+        if (has_prefix(d[i].name, strlen(d[i].name), p, plen))
+            rc = cand_add(out, "", d[i].name, strlen(d[i].name));
+    return rc;
+}
+
+/* An argument of dot-command CMD; FIRST_ARG when no argument precedes it,
+ * PREV the word before it. */
+static int dot_argument(const cli_dot *cmd, bool first_arg, const char *prev, size_t pl,
+                        const char *p, size_t plen, cli_cands *out)
+{
+    static const char *const modes[] = {"table", "csv", "json"};
+    static const char *const onoff[] = {"on", "off"};
+    static const char *const verify[] = {"verify"};
+    static const char *const formats[] = {
+#define SK_X_NAME(id, name, ext, chart) name,
+        SK_EXPORT_FORMATS(SK_X_NAME)
+#undef SK_X_NAME
+    };
+    size_t n;
+    int rc = SK_OK;
+    switch (cmd->complete) {
+    case CLI_ARG_NONE:
+        break;
+    case CLI_ARG_MODE:
+        rc = add_words(out, modes, 3, p, plen);
+        break;
+    case CLI_ARG_ONOFF:
+        rc = add_words(out, onoff, 2, p, plen);
+        break;
+    case CLI_ARG_VERIFY:
+        if (first_arg)
+            rc = add_words(out, verify, 1, p, plen);
+        break;
+    case CLI_ARG_TOPIC:
+        rc = add_words(out, cli_help_topics(&n), n, p, plen);
+        if (rc == SK_OK)
+            rc = add_dot_names(out, p, plen);
+        break;
+    case CLI_ARG_EXPORT:
+        /* A format first, unless what is typed already looks like a path. */
+        if (first_arg && !memchr(p, '/', plen) && !memchr(p, '.', plen))
+            rc = add_words(out, formats, sizeof formats / sizeof formats[0], p, plen);
+        out->files = true;
+        break;
+    case CLI_ARG_FILES: {
+        /* After --spec: the built-in specifications, else files. */
+        bool spec = pl == 4 && !strncmp(prev, "spec", 4) && prev[-1] == '-' && prev[-2] == '-';
+        const sk_import_builtin *bi = spec ? sk_import_builtins(&n) : NULL;
+        for (size_t i = 0; bi && i < n && rc == SK_OK; i++)
+            if (has_prefix(bi[i].name, strlen(bi[i].name), p, plen))
+                rc = cand_add(out, "", bi[i].name, strlen(bi[i].name));
+        out->files = true;
+        break;
+    }
+    }
+    return rc;
+}
+
+/* A line starting with '.': the command name, then its arguments. */
 static int complete_dot(const char *line, size_t start, size_t end, cli_cands *out)
 {
     const char *p = line + start;
@@ -353,71 +420,20 @@ static int complete_dot(const char *line, size_t start, size_t end, cli_cands *o
     size_t e = b;
     while (line[e] && line[e] != ' ' && line[e] != '\t')
         e++;
-    size_t n;
-    const cli_dot *d = cli_dots(&n);
-    if (start <= b) {
-        int rc = SK_OK;
-        for (size_t i = 0; i < n && rc == SK_OK; i++)
-            if (has_prefix(d[i].name, strlen(d[i].name), p, plen))
-                rc = cand_add(out, "", d[i].name, strlen(d[i].name));
-        return rc;
-    }
+    if (start <= b)
+        return add_dot_names(out, p, plen);
     const cli_dot *cmd = cli_dot_find(line + b, e - b);
     if (!cmd)
         return SK_OK;
     const char *prev;
     size_t pl;
     word_before(line, start, &prev, &pl);
+    /* PREV lies inside the command word only when no argument came yet;
+     * "--spec" has its two dashes before it, after the command word. */
     bool first_arg = prev + pl <= line + e;
-    static const char *const modes[] = {"table", "csv", "json"};
-    static const char *const onoff[] = {"on", "off"};
-    switch (cmd->complete) {
-    case CLI_ARG_NONE:
-        return SK_OK;
-    case CLI_ARG_MODE:
-        return add_words(out, modes, 3, p, plen);
-    case CLI_ARG_ONOFF:
-        return add_words(out, onoff, 2, p, plen);
-    case CLI_ARG_TOPIC: {
-        const char *const *w = cli_help_topics(&n);
-        int rc = add_words(out, w, n, p, plen);
-        size_t nd;
-        const cli_dot *dd = cli_dots(&nd);
-        for (size_t i = 0; i < nd && rc == SK_OK; i++)
-            if (has_prefix(dd[i].name, strlen(dd[i].name), p, plen))
-                rc = cand_add(out, "", dd[i].name, strlen(dd[i].name));
-        return rc;
-    }
-    case CLI_ARG_EXPORT:
-        if (first_arg && !memchr(p, '/', plen) && !memchr(p, '.', plen)) {
-            static const char *const formats[] = {
-#define SK_X_NAME(id, name, ext, chart) name,
-                SK_EXPORT_FORMATS(SK_X_NAME)
-#undef SK_X_NAME
-            };
-            int rc = add_words(out, formats, sizeof formats / sizeof formats[0], p, plen);
-            if (rc || out->n)
-                return rc;
-        }
-        out->files = true;
-        return SK_OK;
-    case CLI_ARG_FILES:
-        /* After --spec: the built-in specifications, and files. */
-        if (pl == 4 && !strncmp(prev, "spec", 4) && prev >= line + 2 && prev[-1] == '-' &&
-            prev[-2] == '-') {
-            size_t nb;
-            const sk_import_builtin *bi = sk_import_builtins(&nb);
-            for (size_t i = 0; i < nb; i++)
-                if (has_prefix(bi[i].name, strlen(bi[i].name), p, plen)) {
-                    int rc = cand_add(out, "", bi[i].name, strlen(bi[i].name));
-                    if (rc)
-                        return rc;
-                }
-        }
-        out->files = true;
-        return SK_OK;
-    }
-    return SK_OK;
+    if (first_arg)
+        pl = 0;
+    return dot_argument(cmd, first_arg, prev, pl, p, plen, out);
 }
 
 /* ---- Entry point -------------------------------------------------------- */

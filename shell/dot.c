@@ -24,6 +24,7 @@ static int dot_export(cli_session *cs, int argc, char **argv);
 static int dot_sources(cli_session *cs, int argc, char **argv);
 static int dot_reason(cli_session *cs, int argc, char **argv);
 static int dot_user(cli_session *cs, int argc, char **argv);
+static int dot_audit(cli_session *cs, int argc, char **argv);
 static int dot_quit(cli_session *cs, int argc, char **argv);
 
 static const cli_dot dots[] = {
@@ -43,8 +44,10 @@ static const cli_dot dots[] = {
      dot_export},
     {".sources", "", "the case's sources: files and manual entries, grading, hash",
      CLI_ARG_NONE, dot_sources},
-    {".reason", "[\"TEXT\"]", "why you are working on the case, kept for the session",
+    {".reason", "[\"TEXT\"]", "why you are working on the case: logged with each statement",
      CLI_ARG_NONE, dot_reason},
+    {".audit", "[verify]", "the case's audit log, or a check of its hash chain", CLI_ARG_VERIFY,
+     dot_audit},
     {".user", "[NAME]", "who you are: recorded on manual entries and imports", CLI_ARG_NONE,
      dot_user},
     {".quit", "", "leave the shell (Ctrl-D does the same)", CLI_ARG_NONE, dot_quit},
@@ -255,12 +258,12 @@ static int dot_export(cli_session *cs, int argc, char **argv)
     }
     const sk_result *r = export_source(cs, o.format);
     if (!r) {
-        fprintf(stderr, ".export: no %s result to export yet (run a query first)\n",
-                cs->last.set ? "graph" : "");
+        fprintf(stderr, ".export: no %sresult to export yet (run a query first)\n",
+                cs->last.set ? "graph " : "");
         return SK_ENOTFOUND;
     }
     sk_export_report rep;
-    rc = sk_export_write(r, file, &o, &rep);
+    rc = cli_export_audited(cs, r, file, &o, &rep);
     if (rc)
         cli_print_error(cs, rep.message[0] ? rep.message : sk_strerror(rc));
     else
@@ -301,6 +304,13 @@ static int dot_user(cli_session *cs, int argc, char **argv)
     free(cs->user_owned);
     cs->user = cs->user_owned = u;
     return SK_OK;
+}
+
+static int dot_audit(cli_session *cs, int argc, char **argv)
+{
+    if (argc > 2 || (argc == 2 && strcmp(argv[1], "verify")))
+        return usage(argv[0]);
+    return cli_audit_show(cs, argc == 2);
 }
 
 static int dot_quit(cli_session *cs, int argc, char **argv)

@@ -74,6 +74,12 @@
                 "  FORMAT: svg png pdf dot graphml gexf csv json\n"                        \
                 "  L: dot neato fdp sfdp circo twopi",                                     \
       "writes the piped result as a chart or data file and says how many it shows")        \
+    X("review", "review due [before DATE] [limit N]",                                      \
+      "table: entities whose review date has come (retention decision or case period)")    \
+    X("retain", "retain REF until DATE reason \"TEXT\"",                                    \
+      "records a decision to keep the entity until DATE, with the reason")                 \
+    X("purge", "purge REF reason \"TEXT\"",                                                 \
+      "erases the entity, its links and audit texts quoting it; logged without content")   \
     X("stats", "stats", "table: counts per entity type and link type")                     \
     X("where", "… | where COND", "keeps the rows or entities of the piped result that meet COND") \
     X("explain", "explain STATEMENT", "table: the plan the statement would run")

@@ -5,6 +5,7 @@
  *   skein import CASE FILE… --spec SPEC [options]
  *   skein export CASE 'QUERY' -o FILE [options]
  *   skein stats CASE [--format table|json]
+ *   skein audit CASE [verify]
  *
  * Every sub-command returns an exit status: 0 success, 1 failure (with the
  * message on stderr), 2 wrong usage.
@@ -28,6 +29,7 @@ static const command commands[] = {
     {"export", cli_export,
      "skein export CASE 'QUERY' -o FILE [--layout L] [--title T] [--force] [--sanitise]"},
     {"stats", cli_stats, "skein stats CASE [--format table|json]"},
+    {"audit", cli_audit, "skein audit CASE [verify] [--format table|csv|json]"},
 };
 
 static void usage(FILE *f)
@@ -35,7 +37,7 @@ static void usage(FILE *f)
     fprintf(f, "usage:\n"
                "  skein CASE                   the interactive shell on a case\n"
                "  skein CASE -c QUERY | -f FILE | < FILE  [--format table|csv|json]\n"
-               "             [--user NAME] [--force] [--sanitise]\n");
+               "             [--user NAME] [--reason TEXT] [--force] [--sanitise]\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %s\n", commands[i].usage);
 }

@@ -6,9 +6,10 @@
  *   calls.csv  [##########..........]  48%  120,000 rows  61,204 rows/s  0:02 left
  *
  * The share and the time left come from the bytes read, which track the
- * work far better than rows when row lengths vary. The caller draws it only
- * when stderr is a terminal; a script's log stays clean. Returning non-zero
- * cancels the import (the case is unchanged), which is what Ctrl-C does.
+ * work far better than rows when row lengths vary. The bar is drawn only
+ * when stderr is a terminal, so a script's log stays clean; the callback
+ * runs either way, because it is also how Ctrl-C reaches the import:
+ * returning non-zero cancels it (the case is unchanged).
  */
 #include "cli.h"
 
@@ -40,7 +41,10 @@ static const char *base(const char *path)
 
 int cli_progress(const sk_import_progress *p, void *ctx)
 {
-    volatile sig_atomic_t *cancel = ctx;
+    const cli_progress_ctx *c = ctx;
+    bool stop = c->cancel && *c->cancel;
+    if (!c->draw)
+        return stop;
     if (p->done) {
         fputs("\r\x1b[K", stderr);
         fflush(stderr);
@@ -67,5 +71,5 @@ int cli_progress(const sk_import_progress *p, void *ctx)
     fprintf(stderr, "\r\x1b[K%.40s%s  [%s] %3d%%  %s rows  %s rows/s%s", base(p->file), which,
             bar, (int)(share * 100), rows, rate, left);
     fflush(stderr);
-    return cancel && *cancel ? 1 : 0;
+    return stop;
 }

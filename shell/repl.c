@@ -199,6 +199,8 @@ static char **attempt_completion(const char *text, int start, int end)
                           (char)rl_completion_quote_character, r->len == 0, &r->cands);
     if (rc)
         return NULL;
+    if (r->cands.no_space)
+        rl_completion_suppress_append = 1;
     if (r->cands.files && r->cands.n == 0) {
         rl_filename_completion_desired = 1;
         return rl_completion_matches(text, rl_filename_completion_function);
@@ -363,6 +365,9 @@ static void setup_readline(void)
 {
     rl_readline_name = "skein"; /* for $if skein in ~/.inputrc */
     rl_catch_signals = 0;       /* SIGINT is ours (see the file comment) */
+    /* readline's SIGWINCH handler stays installed while the loop waits in
+     * pselect, so a resized window wakes it (rl_check_signals redraws). */
+    rl_persistent_signal_handlers = 1;
     rl_attempted_completion_function = attempt_completion;
     rl_completer_quote_characters = "\"";
     rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{}()[],:~!";
@@ -394,6 +399,8 @@ int cli_repl(cli_session *cs)
                 break;
             if (*cs->cancel)
                 on_interrupt(&r);
+            else
+                rl_check_signals();
             continue;
         }
         rl_callback_read_char();

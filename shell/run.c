@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* A one-column table carries messages ("wrote 12 entities and 15 links to
  * cell.svg …"), which must not be cut like a long cell of a wide table. */
@@ -61,12 +62,34 @@ int cli_export_result(void *ctx, const sk_result *r, const sk_export_req *req, c
     return rc;
 }
 
+/* True for the report of an export stage: one column named "export",
+ * one line per chart written. */
+static bool is_export_report(const sk_result *r)
+{
+    return r->kind == SK_RESULT_TABLE && r->table.ncols == 1 &&
+           !strcmp(r->table.cols[0], "export");
+}
+
+/* Prints an export report as the lines it holds, the way `skein export`
+ * reports: "wrote a chart of 12 entities and 15 links to cell.svg …". */
+static int print_report(const sk_result *r)
+{
+    for (size_t i = 0; i < r->table.nrows; i++) {
+        const sk_value *v = &r->table.cells[i];
+        if (v->type == SK_V_STR)
+            printf("%.*s\n", (int)v->u.str.len, v->u.str.ptr);
+    }
+    return ferror(stdout) ? SK_EIO : SK_OK;
+}
+
 int cli_print_result(cli_session *cs, const sk_result *r)
 {
     sk_format_opts fo = {.colour = cs->colour};
     if (r->kind == SK_RESULT_TABLE && r->table.ncols == 1)
         fo.max_width = MESSAGE_WIDTH;
-    int rc = sk_format_print(r, cs->format, &fo, stdout);
+    int rc = cs->format == SK_FORMAT_TABLE && is_export_report(r)
+                 ? print_report(r)
+                 : sk_format_print(r, cs->format, &fo, stdout);
     if (r->notice && cs->format == SK_FORMAT_TABLE)
         printf("note: %s\n", r->notice);
     if (cs->timer) {
@@ -76,7 +99,7 @@ int cli_print_result(cli_session *cs, const sk_result *r)
     cs->results++;
     /* A result that cannot be kept is still printed; .export then says
      * there is nothing to write rather than writing an older result. */
-    if (cs->keep) {
+    if (cs->keep && !is_export_report(r)) {
         cli_kept *k = r->kind == SK_RESULT_GRAPH ? &cs->graph : &cs->last;
         if (cli_keep(k, r) != SK_OK)
             cli_kept_clear(k);
@@ -109,12 +132,17 @@ void cli_print_error(const cli_session *cs, const char *msg)
 int cli_run_text(cli_session *cs, const char *text, size_t len, const char *origin)
 {
     sk_query_opts qo = {.export_fn = cli_export_result, .export_ctx = cs,
-                        .origin = origin, .user = cs->user, .cancel = cs->cancel};
+                        .origin = origin, .user = cs->user, .reason = cs->reason,
+                        .cancel = cs->cancel};
     sk_query_error err;
     clock_gettime(CLOCK_MONOTONIC, &cs->mark);
     int rc = sk_query_exec(cs->store, text, len, &qo, print_cb, cs, &err);
     fflush(stdout);
-    if (rc)
+    /* Ctrl-C needs no caret: the terminal has echoed ^C, and the line
+     * goes under it. */
+    if (rc == SK_ECANCELLED)
+        fprintf(stderr, "%scancelled\n", isatty(STDERR_FILENO) ? "\n" : "");
+    else if (rc)
         cli_print_error(cs, err.msg[0] ? err.msg : sk_strerror(rc));
     return rc;
 }

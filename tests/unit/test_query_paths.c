@@ -776,6 +776,42 @@ static void test_long_chain(void **state)
     res_free(&o);
 }
 
+/* The work budget: 40 entities all linked at 02:00 and a target whose one
+ * link is at 01:00, so no time-ordered path reaches it, yet every ordering
+ * of the 40 could be tried. The search must stop and say so. */
+static void test_work_budget(void **state)
+{
+    fixture *f = *state;
+    enum { K = 40 };
+    sk_id v[K];
+    begin(f);
+    char name[32];
+    for (int i = 0; i < K; i++) {
+        snprintf(name, sizeof name, "k%d", i);
+        v[i] = person(f, name);
+    }
+    for (int i = 0; i < K; i++)
+        for (int j = i + 1; j < K; j++)
+            timed(f, v[i], v[j], T0 + 2 * H);
+    sk_id target = person(f, "target");
+    timed(f, v[K - 1], target, T0 + H);
+    commit(f);
+    res o = {0};
+    clock_t t0 = clock();
+    assert_int_equal(run(f, &o, "paths from #%llu to #%llu max 12 in time order", U(v[0]),
+                         U(target)),
+                     SK_OK);
+    assert_int_equal(o.npaths, 0);
+    assert_string_equal(o.notice, "search stopped after examining 20000000 links (limit steps); "
+                                  "there may be paths it did not reach");
+    print_message("work budget reached in %.1f s\n", (double)(clock() - t0) / CLOCKS_PER_SEC);
+    /* without time order the same question is answered at once */
+    assert_int_equal(run(f, &o, "paths from #%llu to #%llu max 12 limit 5", U(v[0]), U(target)),
+                     SK_OK);
+    assert_int_equal(o.npaths, 5);
+    res_free(&o);
+}
+
 /* ---- differential: random multigraphs against brute force ---- */
 
 enum { RN = 36, RL = 80, RMAX = 5 };
@@ -1042,6 +1078,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_connect_common, setup, teardown),
         cmocka_unit_test_setup_teardown(test_supernode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_work_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_differential, setup, teardown),
         cmocka_unit_test_setup_teardown(test_doc_examples, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain, setup, teardown),

@@ -13,12 +13,16 @@
  *   CC22CCC    2                     22                   2 places
  *   DD33DDD    -60        12                              1 place (C1 too early)
  *   EE44EEE    8          2          20         30        order broken at C1/C2
+ *   AA00AAA    60                                         (back at Camera 1)
+ *   GG66GGG    2, 61                                      Camera 1 twice: no route
  *
- * The subject's two reads at Camera 1 are one stop. colocated (10m): BB 4,
- * EE 4 (ties go to the earlier first read: BB 08:01, EE 08:02), CC 2, the
- * person John (seen at Camera 1 at 08:05) 1, DD 1. convoy (5m, min 3): BB
- * only — EE's reads at C1 and C2 are 8 minutes off. convoy within 10m: BB
- * 4, EE 3 (C2 C3 C4: its C1 read comes after its C2 read).
+ * The subject's reads at Camera 1 at 0 and 0.5 are one stop. colocated
+ * (10m): BB 4, EE 4 (ties go to the earlier first read: BB 08:01, EE
+ * 08:02), CC 2, GG 2 (CC has the smaller id), the person John (seen at
+ * Camera 1 at 08:05) 1, DD 1. convoy (5m, min 3): BB only — EE's reads at
+ * C1 and C2 are 8 minutes off. convoy within 10m: BB 4, EE 3 (C1 C3 C4:
+ * its C1 read comes after its C2 read). GG shares two stops with the
+ * subject, both at Camera 1: never a convoy.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,6 +89,7 @@ static int build(sk_txn *t, void *ctx)
         {"DD33DDD", 0, -60 * MIN}, {"DD33DDD", 1, 12 * MIN},
         {"EE44EEE", 0, 8 * MIN}, {"EE44EEE", 1, 2 * MIN}, {"EE44EEE", 2, 20 * MIN},
         {"EE44EEE", 3, 30 * MIN},
+        {"AA00AAA", 0, 60 * MIN}, {"GG66GGG", 0, 2 * MIN}, {"GG66GGG", 0, 61 * MIN},
     };
     for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
         sk_id v = entity(t, "vehicle", reads[i].plate, reads[i].plate);
@@ -243,6 +248,8 @@ static void test_colocated(void **state)
         "2024-03-01T08:02:00Z; Camera 1 @ 2024-03-01T08:08:00Z; Camera 3 @ 2024-03-01T08:20:00Z\n"
         "vehicle|CC22CCC|CC22CCC|2|03-01T08:02:00|03-01T08:22:00|Camera 1 @ "
         "2024-03-01T08:02:00Z; Camera 3 @ 2024-03-01T08:22:00Z\n"
+        "vehicle|GG66GGG|GG66GGG|2|03-01T08:02:00|03-01T09:01:00|Camera 1 @ "
+        "2024-03-01T08:02:00Z; Camera 1 @ 2024-03-01T09:01:00Z\n"
         "person|john smith|John Smith|1|03-01T08:05:00|03-01T08:05:00|Camera 1 @ "
         "2024-03-01T08:05:00Z\n"
         "vehicle|DD33DDD|DD33DDD|1|03-01T08:12:00|03-01T08:12:00|Camera 2 @ "
@@ -255,15 +262,16 @@ static void test_colocated(void **state)
                         "2024-03-01T08:21:00Z\n"
                         "vehicle|EE44EEE|EE44EEE|2|03-01T08:20:00|03-01T08:30:00|Camera 3 @ "
                         "2024-03-01T08:20:00Z; Camera 4 @ 2024-03-01T08:30:00Z\n");
-    /* TIME picks the subject's sightings: only C3 and C4 (John, seen at C1
-     * at 08:05, is a person and was never at C3 or C4). */
+    /* TIME picks the subject's sightings: C3, C4 and C1 at 09:00 (the
+     * minute 09:00 is inside 'and 09:00'). */
     run(f->s, "colocated vehicle \"AA00AAA\" between 2024-03-01T08:15 and 2024-03-01T09:00", &o);
-    assert_int_equal(o.rows, 3);
+    assert_int_equal(o.rows, 4);
+    assert_non_null(strstr(o.text, "GG66GGG|GG66GGG|1|03-01T09:01:00|"));
     assert_non_null(strstr(o.text, "CC22CCC|CC22CCC|1|"));
     /* People at the camera count as well: John within 10 minutes of C1. */
     run(f->s, "colocated person \"John Smith\" within 10m", &o);
     assert_non_null(strstr(o.text, "vehicle|AA00AAA|AA00AAA|1|03-01T08:00:00|"));
-    assert_int_equal(o.rows, 4);
+    assert_int_equal(o.rows, 5);
 }
 
 /* ---- convoy ----------------------------------------------------------------------- */
@@ -283,12 +291,13 @@ static void test_convoy(void **state)
                         "vehicle|EE44EEE|EE44EEE|2|03-01T08:20:00|03-01T08:30:00|"
                         "Camera 3 → Camera 4\n");
     /* Wider tolerance: EE matches all four places, but its C1 read comes
-     * after its C2 read, so its ordered run is three. */
+     * after its C2 read, so its ordered run is three (of the equally long
+     * runs, the one on the subject's earliest stops). */
     assert_string_equal(run(f->s, "convoy vehicle \"AA00AAA\" within 10m", &o),
                         "vehicle|BB11BBB|BB11BBB|4|03-01T08:01:00|03-01T08:31:00|"
                         "Camera 1 → Camera 2 → Camera 3 → Camera 4\n"
-                        "vehicle|EE44EEE|EE44EEE|3|03-01T08:02:00|03-01T08:30:00|"
-                        "Camera 2 → Camera 3 → Camera 4\n");
+                        "vehicle|EE44EEE|EE44EEE|3|03-01T08:08:00|03-01T08:30:00|"
+                        "Camera 1 → Camera 3 → Camera 4\n");
     /* A window before the second camera leaves too few stops. */
     run(f->s, "convoy vehicle \"AA00AAA\" before 2024-03-01T08:05", &o);
     assert_int_equal(o.rows, 0);
