@@ -238,7 +238,8 @@ int sk_entity_merge(sk_txn *t, sk_id from, sk_id into)
     if (!rc)
         rc = sk__entity_links(t, from, &links, &n);
     /* A self-loop is listed at both of its ends: keep each link once. */
-    qsort(links, n, sizeof *links, cmp_id);
+    if (n)
+        qsort(links, n, sizeof *links, cmp_id);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (!u || links[u - 1] != links[i])

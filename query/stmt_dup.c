@@ -477,7 +477,7 @@ static int neighbours(dctx *d, drec *r)
     while ((rc = sk_adj_next(d->cur, &a)) == SK_OK) {
         sk_sym t;
         const char *kind;
-        bool hub;
+        bool hub = false;
         if ((rc = type_of(d, a.nb, &t)) != SK_OK || (rc = ident_type(d, t, &kind)) != SK_OK ||
             (rc = supernode(d, a.nb, &hub)) != SK_OK)
             return rc;

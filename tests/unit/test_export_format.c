@@ -342,9 +342,13 @@ static void test_value_helpers(void **state)
     /* Cut on a character boundary, never inside one. */
     assert_int_equal(sk_format_value(&cjk, buf, 5), 6);
     assert_string_equal(buf, "\xE6\x9D\x8E");
+    /* People read six significant digits; CSV and JSON keep every digit. */
     sk_value r = REAL(0.1 + 0.2);
     sk_format_value(&r, buf, sizeof buf);
-    assert_string_equal(buf, "0.30000000000000004");
+    assert_string_equal(buf, "0.3");
+    sk_value third = REAL(198.0 + 2.0 / 3.0);
+    sk_format_value(&third, buf, sizeof buf);
+    assert_string_equal(buf, "198.667");
     sk_format f;
     assert_int_equal(sk_format_parse("JSON", &f), SK_OK);
     assert_int_equal(f, SK_FORMAT_JSON);
