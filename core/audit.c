@@ -46,48 +46,14 @@ int sk_audit_category_parse(const char *name, sk_audit_category *out)
 
 static void chain_hash(const uint8_t prev[32], const uint8_t *body, size_t n, uint8_t out[32]);
 
-/* ---- encoding: varints, length-prefixed strings, raw bytes ---- */
+/* ---- encoding (the primitives are codec.c's) ---- */
 
-static void put_raw(sk_buf *b, const void *p, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->cap - b->len < n) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len < n)
-            cap *= 2;
-        uint8_t *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = true;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, p, n);
-    b->len += n;
-}
-
-static void put_uv(sk_buf *b, uint64_t v)
-{
-    uint8_t tmp[10];
-    int n = 0;
-    do {
-        tmp[n] = (uint8_t)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            tmp[n] |= 0x80;
-        n++;
-    } while (v);
-    put_raw(b, tmp, (size_t)n);
-}
+static void put_raw(sk_buf *b, const void *p, size_t n) { sk__put_bytes(b, p, n); }
+static void put_uv(sk_buf *b, uint64_t v) { sk__put_uv(b, v); }
 
 static void put_str(sk_buf *b, const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    put_uv(b, n);
-    put_raw(b, s, n);
+    sk__put_str(b, s ? s : "", s ? strlen(s) : 0);
 }
 
 static void put_digest(sk_buf *b, const char *s)
@@ -97,33 +63,15 @@ static void put_digest(sk_buf *b, const char *s)
     put_raw(b, h, 32);
 }
 
-typedef struct rd {
-    const uint8_t *p, *end;
-    bool bad;
-} rd;
+typedef sk_rd rd;
+static uint64_t get_uv(rd *r) { return sk__get_uv(r); }
 
-static uint64_t get_uv(rd *r)
-{
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64 && r->p < r->end; shift += 7) {
-        uint8_t c = *r->p++;
-        v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return v;
-    }
-    r->bad = true;
-    return 0;
-}
-
+/* A string of the record, copied into A (or "" without an arena). */
 static const char *get_str(rd *r, sk_arena *a)
 {
-    uint64_t n = get_uv(r);
-    if (r->bad || n > (uint64_t)(r->end - r->p)) {
-        r->bad = true;
-        return "";
-    }
-    const char *s = a ? sk_arena_strndup(a, (const char *)r->p, (size_t)n) : "";
-    r->p += n;
+    size_t n;
+    const char *p = sk__get_str(r, &n);
+    const char *s = a && !r->bad ? sk_arena_strndup(a, p, n) : "";
     return s ? s : "";
 }
 

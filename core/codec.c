@@ -50,7 +50,7 @@ static uint8_t *buf_room(sk_buf *b, size_t n)
     return b->p + b->len;
 }
 
-static void put_bytes(sk_buf *b, const void *src, size_t n)
+void sk__put_bytes(sk_buf *b, const void *src, size_t n)
 {
     uint8_t *p = buf_room(b, n);
     if (p) {
@@ -60,7 +60,7 @@ static void put_bytes(sk_buf *b, const void *src, size_t n)
     }
 }
 
-static void put_uv(sk_buf *b, uint64_t v)
+void sk__put_uv(sk_buf *b, uint64_t v)
 {
     uint8_t tmp[10];
     int n = 0;
@@ -71,12 +71,12 @@ static void put_uv(sk_buf *b, uint64_t v)
             tmp[n] |= 0x80;
         n++;
     } while (v);
-    put_bytes(b, tmp, (size_t)n);
+    sk__put_bytes(b, tmp, (size_t)n);
 }
 
 static void put_sv(sk_buf *b, int64_t v)
 {
-    put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+    sk__put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
 static void put_real(sk_buf *b, double d)
@@ -86,23 +86,19 @@ static void put_real(sk_buf *b, double d)
     uint8_t tmp[8];
     for (int i = 0; i < 8; i++)
         tmp[i] = (uint8_t)(u >> (8 * i));
-    put_bytes(b, tmp, 8);
+    sk__put_bytes(b, tmp, 8);
 }
 
-static void put_str(sk_buf *b, const char *s, size_t n)
+void sk__put_str(sk_buf *b, const char *s, size_t n)
 {
-    put_uv(b, n);
-    put_bytes(b, s, n);
+    sk__put_uv(b, n);
+    sk__put_bytes(b, s, n);
 }
 
 /* ---- reader ---- */
 
-typedef struct rd {
-    const uint8_t *p, *end;
-    bool bad;
-} rd;
 
-static uint64_t get_uv(rd *r)
+uint64_t sk__get_uv(sk_rd *r)
 {
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -119,13 +115,13 @@ static uint64_t get_uv(rd *r)
     return 0;
 }
 
-static int64_t get_sv(rd *r)
+static int64_t get_sv(sk_rd *r)
 {
-    uint64_t u = get_uv(r);
+    uint64_t u = sk__get_uv(r);
     return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
 }
 
-static const uint8_t *get_bytes(rd *r, size_t n)
+const uint8_t *sk__get_bytes(sk_rd *r, size_t n)
 {
     if ((size_t)(r->end - r->p) < n) {
         r->bad = true;
@@ -136,9 +132,9 @@ static const uint8_t *get_bytes(rd *r, size_t n)
     return p;
 }
 
-static double get_real(rd *r)
+static double get_real(sk_rd *r)
 {
-    const uint8_t *p = get_bytes(r, 8);
+    const uint8_t *p = sk__get_bytes(r, 8);
     if (!p)
         return 0;
     uint64_t u = 0;
@@ -149,10 +145,10 @@ static double get_real(rd *r)
     return d;
 }
 
-static const char *get_str(rd *r, size_t *len)
+const char *sk__get_str(sk_rd *r, size_t *len)
 {
-    uint64_t n = get_uv(r);
-    const uint8_t *p = get_bytes(r, (size_t)n);
+    uint64_t n = sk__get_uv(r);
+    const uint8_t *p = sk__get_bytes(r, (size_t)n);
     *len = p ? (size_t)n : 0;
     return p ? (const char *)p : "";
 }
@@ -162,31 +158,31 @@ static const char *get_str(rd *r, size_t *len)
 static void put_value(sk_buf *b, const sk_value *v)
 {
     uint8_t tag = (uint8_t)v->type;
-    put_bytes(b, &tag, 1);
+    sk__put_bytes(b, &tag, 1);
     switch (v->type) {
     case SK_V_NULL: break;
-    case SK_V_STR: put_str(b, v->u.str.ptr, v->u.str.len); break;
+    case SK_V_STR: sk__put_str(b, v->u.str.ptr, v->u.str.len); break;
     case SK_V_INT: put_sv(b, v->u.i); break;
-    case SK_V_ID: put_uv(b, (uint64_t)v->u.i); break;
+    case SK_V_ID: sk__put_uv(b, (uint64_t)v->u.i); break;
     case SK_V_REAL: put_real(b, v->u.r); break;
     case SK_V_TIME: put_sv(b, v->u.time.t); put_sv(b, v->u.time.off_min); break;
     case SK_V_GEO: put_real(b, v->u.geo.lat); put_real(b, v->u.geo.lon); break;
-    case SK_V_BOOL: { uint8_t c = v->u.b; put_bytes(b, &c, 1); } break;
+    case SK_V_BOOL: { uint8_t c = v->u.b; sk__put_bytes(b, &c, 1); } break;
     }
 }
 
-static void get_value(rd *r, sk_value *v)
+static void get_value(sk_rd *r, sk_value *v)
 {
-    const uint8_t *tag = get_bytes(r, 1);
+    const uint8_t *tag = sk__get_bytes(r, 1);
     *v = (sk_value){0};
     if (!tag)
         return;
     v->type = (sk_vtype)*tag;
     switch (v->type) {
     case SK_V_NULL: break;
-    case SK_V_STR: v->u.str.ptr = get_str(r, &v->u.str.len); break;
+    case SK_V_STR: v->u.str.ptr = sk__get_str(r, &v->u.str.len); break;
     case SK_V_INT: v->u.i = get_sv(r); break;
-    case SK_V_ID: v->u.i = (int64_t)get_uv(r); break;
+    case SK_V_ID: v->u.i = (int64_t)sk__get_uv(r); break;
     case SK_V_REAL: v->u.r = get_real(r); break;
     case SK_V_TIME:
         v->u.time.t = get_sv(r);
@@ -197,7 +193,7 @@ static void get_value(rd *r, sk_value *v)
         v->u.geo.lon = get_real(r);
         break;
     case SK_V_BOOL: {
-        const uint8_t *c = get_bytes(r, 1);
+        const uint8_t *c = sk__get_bytes(r, 1);
         v->u.b = c && *c;
     } break;
     default: r->bad = true;
@@ -206,27 +202,27 @@ static void get_value(rd *r, sk_value *v)
 
 static void put_props(sk_buf *b, const sk_prop *p, size_t n)
 {
-    put_uv(b, n);
+    sk__put_uv(b, n);
     for (size_t i = 0; i < n; i++) {
-        put_uv(b, p[i].name);
+        sk__put_uv(b, p[i].name);
         put_value(b, &p[i].value);
     }
 }
 
 static void put_asserts(sk_buf *b, const sk_assert *a, size_t n)
 {
-    put_uv(b, n);
+    sk__put_uv(b, n);
     for (size_t i = 0; i < n; i++) {
-        put_uv(b, a[i].source);
-        put_uv(b, a[i].grade);
+        sk__put_uv(b, a[i].source);
+        sk__put_uv(b, a[i].grade);
     }
 }
 
 /* Counts are checked against the bytes left (each item takes at least two
  * bytes) before anything is allocated. */
-static const sk_prop *get_props(rd *r, sk_arena *a, size_t *n)
+static const sk_prop *get_props(sk_rd *r, sk_arena *a, size_t *n)
 {
-    uint64_t cnt = get_uv(r);
+    uint64_t cnt = sk__get_uv(r);
     *n = 0;
     if (r->bad || cnt > (uint64_t)(r->end - r->p) / 2) {
         r->bad = r->bad || cnt > 0;
@@ -240,16 +236,16 @@ static const sk_prop *get_props(rd *r, sk_arena *a, size_t *n)
         return NULL;
     }
     for (uint64_t i = 0; i < cnt && !r->bad; i++) {
-        p[i].name = (sk_sym)get_uv(r);
+        p[i].name = (sk_sym)sk__get_uv(r);
         get_value(r, &p[i].value);
     }
     *n = (size_t)cnt;
     return p;
 }
 
-static const sk_assert *get_asserts(rd *r, sk_arena *a, size_t *n)
+static const sk_assert *get_asserts(sk_rd *r, sk_arena *a, size_t *n)
 {
-    uint64_t cnt = get_uv(r);
+    uint64_t cnt = sk__get_uv(r);
     *n = 0;
     if (r->bad || cnt > (uint64_t)(r->end - r->p) / 2) {
         r->bad = r->bad || cnt > 0;
@@ -263,8 +259,8 @@ static const sk_assert *get_asserts(rd *r, sk_arena *a, size_t *n)
         return NULL;
     }
     for (uint64_t i = 0; i < cnt && !r->bad; i++) {
-        s[i].source = (sk_srcid)get_uv(r);
-        s[i].grade = (sk_sym)get_uv(r);
+        s[i].source = (sk_srcid)sk__get_uv(r);
+        s[i].grade = (sk_sym)sk__get_uv(r);
     }
     *n = (size_t)cnt;
     return s;
@@ -275,14 +271,14 @@ static int finish(sk_buf *b)
     return b->oom ? SK_ENOMEM : SK_OK;
 }
 
-static int check(rd *r)
+static int check(sk_rd *r)
 {
     return r->bad || r->p != r->end ? SK_ECORRUPT : SK_OK;
 }
 
-static bool version_ok(rd *r)
+static bool version_ok(sk_rd *r)
 {
-    const uint8_t *v = get_bytes(r, 1);
+    const uint8_t *v = sk__get_bytes(r, 1);
     if (!v || *v != RECORD_V1) {
         r->bad = true;
         return false;
@@ -296,10 +292,10 @@ int sk__encode_entity(sk_buf *b, const sk_entity *e)
 {
     sk__buf_reset(b);
     uint8_t v = RECORD_V1;
-    put_bytes(b, &v, 1);
-    put_uv(b, e->type);
-    put_str(b, e->key, e->key_len);
-    put_str(b, e->label, e->label_len);
+    sk__put_bytes(b, &v, 1);
+    sk__put_uv(b, e->type);
+    sk__put_str(b, e->key, e->key_len);
+    sk__put_str(b, e->label, e->label_len);
     put_props(b, e->props, e->nprops);
     put_asserts(b, e->asserts, e->nasserts);
     return finish(b);
@@ -307,14 +303,14 @@ int sk__encode_entity(sk_buf *b, const sk_entity *e)
 
 int sk__decode_entity(const uint8_t *p, size_t n, sk_arena *a, sk_entity *e)
 {
-    rd r = {p, p + n, false};
+    sk_rd r = {p, p + n, false};
     sk_id id = e->id;
     *e = (sk_entity){.id = id};
     if (!version_ok(&r))
         return SK_ECORRUPT;
-    e->type = (sk_sym)get_uv(&r);
-    e->key = get_str(&r, &e->key_len);
-    e->label = get_str(&r, &e->label_len);
+    e->type = (sk_sym)sk__get_uv(&r);
+    e->key = sk__get_str(&r, &e->key_len);
+    e->label = sk__get_str(&r, &e->label_len);
     e->props = get_props(&r, a, &e->nprops);
     e->asserts = get_asserts(&r, a, &e->nasserts);
     return check(&r);
@@ -322,10 +318,10 @@ int sk__decode_entity(const uint8_t *p, size_t n, sk_arena *a, sk_entity *e)
 
 int sk__decode_entity_type(const uint8_t *p, size_t n, sk_sym *type)
 {
-    rd r = {p, p + n, false};
+    sk_rd r = {p, p + n, false};
     if (!version_ok(&r))
         return SK_ECORRUPT;
-    *type = (sk_sym)get_uv(&r);
+    *type = (sk_sym)sk__get_uv(&r);
     return r.bad ? SK_ECORRUPT : SK_OK;
 }
 
@@ -335,15 +331,15 @@ int sk__encode_link(sk_buf *b, const sk_link *l)
 {
     sk__buf_reset(b);
     uint8_t v = RECORD_V1;
-    put_bytes(b, &v, 1);
+    sk__put_bytes(b, &v, 1);
     uint8_t flags = (l->directed ? LF_DIRECTED : 0) |
                     (l->t_start != SK_NO_TIME ? LF_TIME : 0) |
                     (l->weight != 1.0 ? LF_WEIGHT : 0) |
                     (l->t_start != SK_NO_TIME && l->t_end != l->t_start ? LF_INTERVAL : 0);
-    put_bytes(b, &flags, 1);
-    put_uv(b, l->src);
-    put_uv(b, l->dst);
-    put_uv(b, l->type);
+    sk__put_bytes(b, &flags, 1);
+    sk__put_uv(b, l->src);
+    sk__put_uv(b, l->dst);
+    sk__put_uv(b, l->type);
     if (flags & LF_TIME) {
         put_sv(b, l->t_start);
         put_sv(b, l->t_off);
@@ -359,17 +355,17 @@ int sk__encode_link(sk_buf *b, const sk_link *l)
 
 int sk__decode_link(const uint8_t *p, size_t n, sk_arena *a, sk_link *l)
 {
-    rd r = {p, p + n, false};
+    sk_rd r = {p, p + n, false};
     sk_id id = l->id;
     *l = (sk_link){.id = id, .t_start = SK_NO_TIME, .t_end = SK_NO_TIME, .weight = 1.0};
     if (!version_ok(&r))
         return SK_ECORRUPT;
-    const uint8_t *fp = get_bytes(&r, 1);
+    const uint8_t *fp = sk__get_bytes(&r, 1);
     uint8_t flags = fp ? *fp : 0;
     l->directed = flags & LF_DIRECTED;
-    l->src = get_uv(&r);
-    l->dst = get_uv(&r);
-    l->type = (sk_sym)get_uv(&r);
+    l->src = sk__get_uv(&r);
+    l->dst = sk__get_uv(&r);
+    l->type = (sk_sym)sk__get_uv(&r);
     if (flags & LF_TIME) {
         l->t_start = l->t_end = get_sv(&r);
         l->t_off = (int16_t)get_sv(&r);
@@ -389,41 +385,41 @@ int sk__encode_source(sk_buf *b, const sk_source *s)
 {
     sk__buf_reset(b);
     uint8_t v = RECORD_V1;
-    put_bytes(b, &v, 1);
+    sk__put_bytes(b, &v, 1);
     const char *name = s->name ? s->name : "";
     const char *user = s->user ? s->user : "";
     const char *note = s->note ? s->note : "";
-    put_str(b, name, strlen(name));
-    put_bytes(b, s->sha256, 32);
-    put_uv(b, s->size);
+    sk__put_str(b, name, strlen(name));
+    sk__put_bytes(b, s->sha256, 32);
+    sk__put_uv(b, s->size);
     put_sv(b, s->time);
-    put_str(b, user, strlen(user));
-    put_uv(b, s->grade);
-    put_uv(b, s->handling);
-    put_str(b, note, strlen(note));
+    sk__put_str(b, user, strlen(user));
+    sk__put_uv(b, s->grade);
+    sk__put_uv(b, s->handling);
+    sk__put_str(b, note, strlen(note));
     return finish(b);
 }
 
 int sk__decode_source(const uint8_t *p, size_t n, sk_arena *a, sk_source *s)
 {
-    rd r = {p, p + n, false};
+    sk_rd r = {p, p + n, false};
     sk_srcid id = s->id;
     *s = (sk_source){.id = id};
     if (!version_ok(&r))
         return SK_ECORRUPT;
     size_t len;
-    const char *str = get_str(&r, &len);
+    const char *str = sk__get_str(&r, &len);
     s->name = sk_arena_strndup(a, str, len);
-    const uint8_t *h = get_bytes(&r, 32);
+    const uint8_t *h = sk__get_bytes(&r, 32);
     if (h)
         memcpy(s->sha256, h, 32);
-    s->size = get_uv(&r);
+    s->size = sk__get_uv(&r);
     s->time = get_sv(&r);
-    str = get_str(&r, &len);
+    str = sk__get_str(&r, &len);
     s->user = sk_arena_strndup(a, str, len);
-    s->grade = (sk_sym)get_uv(&r);
-    s->handling = (sk_sym)get_uv(&r);
-    str = get_str(&r, &len);
+    s->grade = (sk_sym)sk__get_uv(&r);
+    s->handling = (sk_sym)sk__get_uv(&r);
+    str = sk__get_str(&r, &len);
     s->note = sk_arena_strndup(a, str, len);
     if (!s->name || !s->user || !s->note)
         return SK_ENOMEM;

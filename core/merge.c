@@ -19,52 +19,23 @@ enum { END_SRC = 1, END_DST = 2 };
 
 static void put_varint(sk_buf *b, uint64_t v, bool *oom)
 {
-    do {
-        if (b->len == b->cap) {
-            size_t cap = b->cap ? b->cap * 2 : 256;
-            uint8_t *p = realloc(b->p, cap);
-            if (!p) {
-                *oom = true;
-                return;
-            }
-            b->p = p;
-            b->cap = cap;
-        }
-        uint8_t c = (uint8_t)(v & 0x7f);
-        v >>= 7;
-        b->p[b->len++] = (uint8_t)(c | (v ? 0x80 : 0));
-    } while (v);
+    sk__put_uv(b, v);
+    *oom = *oom || b->oom;
 }
 
 static void put_raw(sk_buf *b, const void *p, size_t n, bool *oom)
 {
-    if (b->cap - b->len < n) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len < n)
-            cap *= 2;
-        uint8_t *q = realloc(b->p, cap);
-        if (!q) {
-            *oom = true;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, p, n);
-    b->len += n;
+    sk__put_bytes(b, p, n);
+    *oom = *oom || b->oom;
 }
 
 static uint64_t get_varint(const uint8_t **p, const uint8_t *end, bool *bad)
 {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64 && *p < end; shift += 7) {
-        uint8_t c = *(*p)++;
-        v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80))
-            return v;
-    }
-    *bad = true;
-    return 0;
+    sk_rd r = {*p, end, false};
+    uint64_t v = sk__get_uv(&r);
+    *p = r.p;
+    *bad = *bad || r.bad;
+    return v;
 }
 
 static int cmp_id(const void *a, const void *b)

@@ -134,6 +134,20 @@ typedef struct sk_buf {
 } sk_buf;
 void sk__buf_free(sk_buf *b);
 void sk__buf_reset(sk_buf *b);
+/* The primitives every record encoding is made of (records, merge and
+ * audit entries): raw bytes, LEB128 varints, length-prefixed strings. A
+ * buffer that cannot grow sets oom and ignores later writes. */
+void sk__put_bytes(sk_buf *b, const void *src, size_t n);
+void sk__put_uv(sk_buf *b, uint64_t v);
+void sk__put_str(sk_buf *b, const char *s, size_t n);
+/* A bounds-checked reader: any read past END sets bad and yields zeros. */
+typedef struct sk_rd {
+    const uint8_t *p, *end;
+    bool bad;
+} sk_rd;
+uint64_t sk__get_uv(sk_rd *r);
+const uint8_t *sk__get_bytes(sk_rd *r, size_t n);
+const char *sk__get_str(sk_rd *r, size_t *len); /* borrowed from the record */
 int sk__encode_entity(sk_buf *b, const sk_entity *e);
 int sk__decode_entity(const uint8_t *p, size_t n, sk_arena *a, sk_entity *e);
 /* Only the type of an entity record (the first field after the version). */
