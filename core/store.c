@@ -218,21 +218,29 @@ int sk_store_open(const char *path, const sk_open_opts *opts, sk_store **out,
     size_t map = o.map_size ? o.map_size : DEFAULT_MAP_SIZE;
     if (exists && (size_t)st.st_size >= map)
         map = (size_t)st.st_size * 2;
-    int rc = env_open(s, map);
-    if (rc) {
-        int code = open_code(rc);
-        if (code == SK_ENOTCASE)
-            errf(errbuf, errlen, code, "%s is not a skein case (not an LMDB file)", path);
+    char lockpath[4096];
+    snprintf(lockpath, sizeof lockpath, "%s-lock", path);
+    bool had_lock = access(lockpath, F_OK) == 0;
+    int rc, mrc = env_open(s, map);
+    if (mrc) {
+        rc = open_code(mrc);
+        if (rc == SK_ENOTCASE)
+            errf(errbuf, errlen, rc, "%s is not a skein case (not an LMDB file)", path);
         else
-            errf(errbuf, errlen, code, "cannot open case %s: %s", path, mdb_strerror(rc));
-        sk_store_close(s);
-        return code;
+            errf(errbuf, errlen, rc, "cannot open case %s: %s", path, mdb_strerror(mrc));
+    } else {
+        rc = open_dbs(s, !exists, errbuf, errlen);
+        if (!rc)
+            rc = load_scale(s, errbuf, errlen);
     }
-    rc = open_dbs(s, !exists, errbuf, errlen);
-    if (!rc)
-        rc = load_scale(s, errbuf, errlen);
     if (rc) {
         sk_store_close(s);
+        /* Refusing a file leaves nothing behind: not LMDB's lock file, nor
+         * a case file this call created. */
+        if (!had_lock && rc != SK_EBUSY)
+            unlink(lockpath);
+        if (!exists)
+            unlink(path);
         return rc;
     }
     *out = s;

@@ -20,7 +20,7 @@ for part in persons:persons phones:phones vehicles:vehicles cdr_operator_a:cdr \
   "../../$SKEIN" import "../../$CASE" "$file" --spec "$spec" --user tour | head -n 1
 done
 cd ../..
-"$SKEIN" "$CASE" --user tour -c 'network around person "Kieran James HALDANE" depth 2 via knows, associate_of, family | export svg "build/lantern.svg" title "Operation LANTERN: the HALDANE network"'
+"$SKEIN" "$CASE" --user tour --authorised-by "Tour, sample case" -c 'network around person "Kieran James HALDANE" depth 2 via knows, associate_of, family | export svg "build/lantern.svg" title "Operation LANTERN: the HALDANE network"'
 if [ -t 0 ] && [ -t 1 ]; then
   exec "$SKEIN" "$CASE"
 else

@@ -45,10 +45,14 @@ typedef struct cli_session {
     char *reason;               /* why the case is being worked on (--reason,
                                    .reason): recorded in the audit log with
                                    every statement; malloc'd, NULL when none */
+    char *authorised_by;        /* who authorised disseminating material whose
+                                   handling code forbids it (--authorised-by,
+                                   .authority); malloc'd, NULL when none */
     volatile sig_atomic_t *cancel; /* set by the SIGINT handler (signals.c) */
     unsigned long results;      /* results printed so far */
     struct timespec mark;       /* when the statement being timed started */
-    cli_kept last;              /* the last result of any kind */
+    cli_kept last;              /* the last table result, cleared when a graph
+                                   comes after it */
     cli_kept graph;             /* the last graph result */
 } cli_session;
 
@@ -66,6 +70,8 @@ int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);
 /* skein audit CASE [verify] */
 int cli_audit(int argc, char **argv);
+/* skein admin CASE [SETTING VALUE] */
+int cli_admin(int argc, char **argv);
 /* The interactive shell on an open session; returns the exit status. */
 int cli_repl(cli_session *cs);
 
@@ -94,9 +100,27 @@ double cli_elapsed(const cli_session *cs);
  * both or neither. REP gets the exporter's report or why it failed. */
 int cli_export_audited(cli_session *cs, const sk_result *r, const char *path,
                        sk_export_opts *o, sk_export_report *rep);
-/* Prints the audit log (as a table in the session's format), or with
- * CHECK verifies its hash chain. */
-int cli_audit_show(cli_session *cs, bool check);
+/* Which audit entries to list, or a check of the chain instead. */
+typedef struct cli_audit_filter {
+    bool verify;                /* check the hash chain, list nothing */
+    const char *user;           /* only this user's entries (borrowed) */
+    const char *action;         /* only this action ("export", "query", …) */
+    sk_audit_category category; /* only this category; 0 = any */
+    bool has_since;
+    int64_t since;              /* only entries at or after (UTC seconds) */
+} cli_audit_filter;
+
+/* Parses [verify] [--user U] [--since DATE] [--action A] [--category C]
+ * from ARGV[1..ARGC); with PATH non-NULL the first other word is taken as
+ * the case path. Returns 0, or 2 (a message printed for bad values). */
+int cli_audit_parse(int argc, char **argv, cli_audit_filter *f, const char **path);
+/* Prints the audit log entries F selects (as a table in the session's
+ * format), or with F->verify checks its hash chain. */
+int cli_audit_show(cli_session *cs, const cli_audit_filter *f);
+/* Who acts: USER when given, else $SKEIN_USER, else the login name — as
+ * the query engine resolves it, so the shell's own audit entries name the
+ * same person as the engine's. Static or borrowed; never NULL. */
+const char *cli_user_name(const char *user);
 
 /* ---- Keeping results (keep.c) ------------------------------------------- */
 

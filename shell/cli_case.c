@@ -15,7 +15,7 @@
 
 static const char usage[] =
     "usage: skein CASE [-c QUERY | -f FILE] [--format table|csv|json] [--user NAME]\n"
-    "                  [--reason TEXT] [--force] [--sanitise]\n";
+    "                  [--reason TEXT] [--authorised-by \"NAME, ROLE\"] [--force] [--sanitise]\n";
 
 /* Asks on the terminal whether to create PATH; true for y or yes. */
 static bool ask_create(const char *path)
@@ -45,9 +45,10 @@ static int parse(int argc, char **argv, cli_session *cs, const char **query, con
             }
         } else if (!strcmp(a, "--user") && has)
             cs->user = argv[++i];
-        else if (!strcmp(a, "--reason") && has) {
-            free(cs->reason);
-            if (!(cs->reason = strdup(argv[++i]))) {
+        else if ((!strcmp(a, "--reason") || !strcmp(a, "--authorised-by")) && has) {
+            char **field = !strcmp(a, "--reason") ? &cs->reason : &cs->authorised_by;
+            free(*field);
+            if (!(*field = strdup(argv[++i]))) {
                 fprintf(stderr, "skein: out of memory\n");
                 return 1;
             }

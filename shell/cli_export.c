@@ -1,6 +1,7 @@
 /*
  * cli_export.c — `skein export CASE 'QUERY' -o FILE [--layout L]
- * [--title T] [--force] [--sanitise] [--user U] [--reason TEXT]`: runs a
+ * [--title T] [--force] [--sanitise] [--user U] [--reason TEXT]
+ * [--authorised-by "NAME, ROLE"]`: runs a
  * query on a case and writes the result of its last statement to FILE,
  * in the format FILE's extension names (.svg .png .pdf .dot .graphml
  * .gexf .csv .json).
@@ -21,11 +22,12 @@
 static const char usage[] =
     "usage: skein export CASE 'QUERY' -o FILE [--layout L] [--title T] [--force]\n"
     "                    [--sanitise] [--user NAME] [--reason TEXT]\n"
+    "                    [--authorised-by \"NAME, ROLE\"]\n"
     "       (the format follows FILE's extension: .svg .png .pdf .dot .graphml .gexf .csv "
     ".json)\n";
 
 typedef struct export_args {
-    const char *path, *query, *out, *layout, *title, *user, *reason;
+    const char *path, *query, *out, *layout, *title, *user, *reason, *authorised_by;
     bool force, sanitise;
 } export_args;
 
@@ -37,6 +39,7 @@ static const struct {
     {"-o", offsetof(export_args, out)},          {"--output", offsetof(export_args, out)},
     {"--layout", offsetof(export_args, layout)}, {"--title", offsetof(export_args, title)},
     {"--user", offsetof(export_args, user)},     {"--reason", offsetof(export_args, reason)},
+    {"--authorised-by", offsetof(export_args, authorised_by)},
 };
 
 static int parse(int argc, char **argv, export_args *a)
@@ -80,7 +83,8 @@ static int run(cli_session *cs, const export_args *a, sk_export_opts *o)
 {
     cli_kept last = {0};
     sk_query_opts qo = {.export_fn = cli_export_result, .export_ctx = cs, .user = cs->user,
-                        .reason = cs->reason, .cancel = cs->cancel};
+                        .reason = cs->reason, .authorised_by = cs->authorised_by,
+                        .cancel = cs->cancel};
     sk_query_error err;
     int rc = sk_query_exec(cs->store, a->query, strlen(a->query), &qo, keep_cb, &last, &err);
     if (rc) {
@@ -125,11 +129,17 @@ int cli_export(int argc, char **argv)
     o.force = a.force;
     o.sanitise = a.sanitise;
     cli_session cs = {.path = a.path, .force = a.force, .sanitise = a.sanitise,
-                      .user = a.user, .reason = a.reason ? strdup(a.reason) : NULL};
+                      .user = a.user, .reason = a.reason ? strdup(a.reason) : NULL,
+                      .authorised_by = a.authorised_by ? strdup(a.authorised_by) : NULL};
+    if ((a.reason && !cs.reason) || (a.authorised_by && !cs.authorised_by)) {
+        fprintf(stderr, "skein: out of memory\n");
+        cli_session_free(&cs);
+        return 1;
+    }
     char err[1024];
     sk_open_opts oo = {0};
-    if ((a.reason && !cs.reason) || sk_store_open(a.path, &oo, &cs.store, err, sizeof err)) {
-        fprintf(stderr, "skein: %s\n", cs.reason || !a.reason ? err : "out of memory");
+    if (sk_store_open(a.path, &oo, &cs.store, err, sizeof err) != SK_OK) {
+        fprintf(stderr, "skein: %s\n", err);
         cli_session_free(&cs);
         return 1;
     }

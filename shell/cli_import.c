@@ -19,7 +19,7 @@
 static const char usage[] =
     "usage: skein import CASE FILE… --spec SPEC [--grade CODE] [--handling CODE]\n"
     "                    [--note TEXT] [--dry-run] [--rejects FILE] [--encoding ENC]\n"
-    "                    [--timezone ZONE] [--user NAME]\n";
+    "                    [--timezone ZONE] [--user NAME] [--reason TEXT]\n";
 
 /* The options that take a value, each stored in one field of sk_import_opts. */
 static const struct {
@@ -34,6 +34,7 @@ static const struct {
     {"--encoding", offsetof(sk_import_opts, encoding)},
     {"--timezone", offsetof(sk_import_opts, timezone)},
     {"--user", offsetof(sk_import_opts, user)},
+    {"--reason", offsetof(sk_import_opts, reason)},
 };
 
 /* Matches "--name value" and "--name=value"; *I moves past what it used. */

@@ -369,7 +369,7 @@ static int dot_argument(const cli_dot *cmd, bool first_arg, const char *prev, si
         SK_EXPORT_FORMATS(SK_X_NAME)
 #undef SK_X_NAME
     };
-    size_t n;
+    size_t n = 0;
     int rc = SK_OK;
     switch (cmd->complete) {
     case CLI_ARG_NONE:
@@ -384,11 +384,13 @@ static int dot_argument(const cli_dot *cmd, bool first_arg, const char *prev, si
         if (first_arg)
             rc = add_words(out, verify, 1, p, plen);
         break;
-    case CLI_ARG_TOPIC:
-        rc = add_words(out, cli_help_topics(&n), n, p, plen);
+    case CLI_ARG_TOPIC: {
+        const char *const *topics = cli_help_topics(&n);
+        rc = add_words(out, topics, n, p, plen);
         if (rc == SK_OK)
             rc = add_dot_names(out, p, plen);
         break;
+    }
     case CLI_ARG_EXPORT:
         /* A format first, unless what is typed already looks like a path. */
         if (first_arg && !memchr(p, '/', plen) && !memchr(p, '.', plen))

@@ -25,6 +25,7 @@ static int dot_sources(cli_session *cs, int argc, char **argv);
 static int dot_reason(cli_session *cs, int argc, char **argv);
 static int dot_user(cli_session *cs, int argc, char **argv);
 static int dot_audit(cli_session *cs, int argc, char **argv);
+static int dot_authority(cli_session *cs, int argc, char **argv);
 static int dot_quit(cli_session *cs, int argc, char **argv);
 
 static const cli_dot dots[] = {
@@ -46,8 +47,11 @@ static const cli_dot dots[] = {
      CLI_ARG_NONE, dot_sources},
     {".reason", "[\"TEXT\"]", "why you are working on the case: logged with each statement",
      CLI_ARG_NONE, dot_reason},
-    {".audit", "[verify]", "the case's audit log, or a check of its hash chain", CLI_ARG_VERIFY,
-     dot_audit},
+    {".audit", "[verify] [--user U] [--since DATE] [--action A] [--category C]",
+     "the case's audit log, or a check of its hash chain", CLI_ARG_VERIFY, dot_audit},
+    {".authority", "[\"NAME, ROLE\"]",
+     "who authorised exporting material whose handling code forbids it", CLI_ARG_NONE,
+     dot_authority},
     {".user", "[NAME]", "who you are: recorded on manual entries and imports", CLI_ARG_NONE,
      dot_user},
     {".quit", "", "leave the shell (Ctrl-D does the same)", CLI_ARG_NONE, dot_quit},
@@ -206,6 +210,8 @@ static int dot_import(cli_session *cs, int argc, char **argv)
         return usage(argv[0]);
     if (!a.opts.user)
         a.opts.user = cs->user;
+    if (!a.opts.reason)
+        a.opts.reason = cs->reason;
     int rc = cli_import_run(cs->store, &a, cs->cancel);
     cli_import_args_free(&a);
     return rc;
@@ -271,10 +277,11 @@ static int dot_export(cli_session *cs, int argc, char **argv)
     return rc;
 }
 
-static int dot_reason(cli_session *cs, int argc, char **argv)
+/* Shows *FIELD, or sets it to the one argument (a malloc'd copy). */
+static int text_setting(char **field, int argc, char **argv, const char *unset)
 {
     if (argc == 1) {
-        printf("%s\n", cs->reason ? cs->reason : "no reason given (.reason \"TEXT\")");
+        printf("%s\n", *field ? *field : unset);
         return SK_OK;
     }
     if (argc != 2 || !argv[1][0])
@@ -282,9 +289,20 @@ static int dot_reason(cli_session *cs, int argc, char **argv)
     char *r = strdup(argv[1]);
     if (!r)
         return SK_ENOMEM;
-    free(cs->reason);
-    cs->reason = r;
+    free(*field);
+    *field = r;
     return SK_OK;
+}
+
+static int dot_reason(cli_session *cs, int argc, char **argv)
+{
+    return text_setting(&cs->reason, argc, argv, "no reason given (.reason \"TEXT\")");
+}
+
+static int dot_authority(cli_session *cs, int argc, char **argv)
+{
+    return text_setting(&cs->authorised_by, argc, argv,
+                        "no authority given (.authority \"NAME, ROLE\")");
 }
 
 static int dot_user(cli_session *cs, int argc, char **argv)
@@ -308,9 +326,10 @@ static int dot_user(cli_session *cs, int argc, char **argv)
 
 static int dot_audit(cli_session *cs, int argc, char **argv)
 {
-    if (argc > 2 || (argc == 2 && strcmp(argv[1], "verify")))
+    cli_audit_filter f;
+    if (cli_audit_parse(argc, argv, &f, NULL))
         return usage(argv[0]);
-    return cli_audit_show(cs, argc == 2);
+    return cli_audit_show(cs, &f);
 }
 
 static int dot_quit(cli_session *cs, int argc, char **argv)

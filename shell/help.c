@@ -160,7 +160,7 @@ static void overview(const cli_session *cs, FILE *out)
     size_t n;
     const cli_dot *d = cli_dots(&n);
     for (size_t i = 0; i < n; i++) {
-        char head[64];
+        char head[128];
         snprintf(head, sizeof head, "%s %s", d[i].name, d[i].args);
         if (strlen(head) > 24)
             fprintf(out, "  %s\n  %-24s  %s\n", head, "", d[i].help);

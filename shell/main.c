@@ -5,7 +5,8 @@
  *   skein import CASE FILE… --spec SPEC [options]
  *   skein export CASE 'QUERY' -o FILE [options]
  *   skein stats CASE [--format table|json]
- *   skein audit CASE [verify]
+ *   skein audit CASE [verify] [filters]
+ *   skein admin CASE [SETTING VALUE]
  *
  * Every sub-command returns an exit status: 0 success, 1 failure (with the
  * message on stderr), 2 wrong usage.
@@ -24,12 +25,18 @@ typedef struct command {
 static const command commands[] = {
     {"import", cli_import,
      "skein import CASE FILE… --spec SPEC [--grade CODE] [--handling CODE] [--note TEXT]\n"
-     "               [--dry-run] [--rejects FILE] [--encoding ENC] [--timezone ZONE] "
-     "[--user NAME]"},
+     "               [--dry-run] [--rejects FILE] [--encoding ENC] [--timezone ZONE]\n"
+     "               [--user NAME] [--reason TEXT]"},
     {"export", cli_export,
-     "skein export CASE 'QUERY' -o FILE [--layout L] [--title T] [--force] [--sanitise]"},
+     "skein export CASE 'QUERY' -o FILE [--layout L] [--title T] [--force] [--sanitise]\n"
+     "               [--user NAME] [--reason TEXT] [--authorised-by \"NAME, ROLE\"]"},
     {"stats", cli_stats, "skein stats CASE [--format table|json]"},
-    {"audit", cli_audit, "skein audit CASE [verify] [--format table|csv|json]"},
+    {"audit", cli_audit,
+     "skein audit CASE [verify] [--user U] [--since DATE] [--action A] [--category C]\n"
+     "              [--format table|csv|json]"},
+    {"admin", cli_admin,
+     "skein admin CASE [user NAME --clearance N | access-control on|off |\n"
+     "              require-reason on|off | review-years N [--type T]]"},
 };
 
 static void usage(FILE *f)
@@ -37,7 +44,8 @@ static void usage(FILE *f)
     fprintf(f, "usage:\n"
                "  skein CASE                   the interactive shell on a case\n"
                "  skein CASE -c QUERY | -f FILE | < FILE  [--format table|csv|json]\n"
-               "             [--user NAME] [--reason TEXT] [--force] [--sanitise]\n");
+               "             [--user NAME] [--reason TEXT] [--authorised-by \"NAME, ROLE\"]\n"
+               "             [--force] [--sanitise]\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %s\n", commands[i].usage);
 }

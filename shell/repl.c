@@ -286,13 +286,13 @@ static void feed(repl *r, const char *line)
         return;
     }
     size_t end = cli_stmt_split(r->buf, r->len, NULL);
-    if (end == 0)
-        return;
-    history_add(r, r->buf, end);
-    if (!cli_blank(r->buf, end))
+    if (end > 0 && !cli_blank(r->buf, end)) {
+        history_add(r, r->buf, end);
         with_sigint(r, run_statements, r->buf, end);
+    }
     memmove(r->buf, r->buf + end, r->len - end);
     r->len -= end;
+    /* Only blanks and comments left: nothing is pending. */
     if (cli_blank(r->buf, r->len))
         r->len = 0;
 }

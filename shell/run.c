@@ -30,9 +30,10 @@ void cli_session_free(cli_session *cs)
 {
     free(cs->user_owned);
     free(cs->reason);
+    free(cs->authorised_by);
     cli_kept_clear(&cs->last);
     cli_kept_clear(&cs->graph);
-    cs->user_owned = cs->reason = NULL;
+    cs->user_owned = cs->reason = cs->authorised_by = NULL;
 }
 
 double cli_elapsed(const cli_session *cs)
@@ -133,7 +134,7 @@ int cli_run_text(cli_session *cs, const char *text, size_t len, const char *orig
 {
     sk_query_opts qo = {.export_fn = cli_export_result, .export_ctx = cs,
                         .origin = origin, .user = cs->user, .reason = cs->reason,
-                        .cancel = cs->cancel};
+                        .authorised_by = cs->authorised_by, .cancel = cs->cancel};
     sk_query_error err;
     clock_gettime(CLOCK_MONOTONIC, &cs->mark);
     int rc = sk_query_exec(cs->store, text, len, &qo, print_cb, cs, &err);

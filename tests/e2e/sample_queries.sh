@@ -29,7 +29,8 @@ for script in "$SK_SOURCE_DIR"/samples/queries/*.skq; do
   mkdir -p "$run"
   cp "$case_file" "$run/case.skein"
   out=$run/out.txt
-  (cd "$run" && "$SKEIN" case.skein --user tour -f "$script" >"$out" 2>&1) || {
+  (cd "$run" && "$SKEIN" case.skein --user tour --authorised-by "DI Example, SIO" \
+     -f "$script" >"$out" 2>&1) || {
     echo "FAIL $name: skein exited non-zero"; cat "$out"; fail=1; continue; }
   golden=$SK_SOURCE_DIR/tests/e2e/golden/$name.out
   if [ "${SKEIN_UPDATE_GOLDEN:-}" = 1 ]; then

@@ -556,6 +556,9 @@ static void test_readonly_and_foreign_files(void **state)
     fclose(fp);
     assert_int_equal(sk_store_open(path, NULL, &s, err, sizeof err), SK_ENOTCASE);
     assert_non_null(strstr(err, "is not a skein case"));
+    char lock[160];
+    snprintf(lock, sizeof lock, "%s-lock", path);
+    assert_int_not_equal(access(lock, F_OK), 0); /* nothing left behind */
     snprintf(path, sizeof path, "%s/absent.skein", f->dir);
     assert_int_equal(sk_store_open(path, NULL, &s, err, sizeof err), SK_ENOTFOUND);
     assert_non_null(strstr(err, "no case at"));
