@@ -422,6 +422,12 @@ int sk_tb_entity(sk_tbuild *b, const sk_entity *e)
 
 size_t sk_tb_nrows(const sk_tbuild *b) { return b->nrows; }
 
+void sk_tb_free(sk_tbuild *b)
+{
+    if (b)
+        tb_free(b);
+}
+
 int sk_tb_finish(sk_tbuild *b, sk_result *r)
 {
     sk_exec *x = b->x;

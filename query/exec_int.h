@@ -280,8 +280,10 @@ int sk_tb_set(sk_tbuild *b, size_t col, sk_value v);
  * which must be columns 0..3. */
 int sk_tb_entity(sk_tbuild *b, const sk_entity *e);
 size_t sk_tb_nrows(const sk_tbuild *b);
-/* Fills R (kind TABLE). */
+/* Fills R (kind TABLE) and frees the builder. */
 int sk_tb_finish(sk_tbuild *b, sk_result *r);
+/* Frees a builder whose table is not wanted (an error path). NULL is fine. */
+void sk_tb_free(sk_tbuild *b);
 
 /* Value helpers: a string value copied into x->a; a time value. */
 sk_value sk_exec_str(sk_exec *x, const char *s, size_t len);

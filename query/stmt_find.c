@@ -263,8 +263,7 @@ int sk_stage_find(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_re
     }
     sk_arena_free(f.scratch);
     if (rc) {
-        sk_result dummy;
-        sk_tb_finish(f.tb, &dummy);
+        sk_tb_free(f.tb);
         return rc;
     }
     rc = sk_tb_finish(f.tb, out);
