@@ -4,10 +4,13 @@
  * measured here, never asserted in tests.
  *
  *   skein-bench --persons 100k [--dir DIR] [--only store,query,audit,analysis,import]
+ *               [--case FILE]
  *
  * The parts that read a case (query, audit, analysis) use the one the store
  * part leaves at bench_case.path, and run the store part first when that
- * file does not exist.
+ * file does not exist. --case names another case holding the generated
+ * graph of that size (e.g. one made by `skein import` of skein-gen's CSV
+ * files); the store part is then not run, so it cannot replace that file.
  */
 #include "bench.h"
 
@@ -123,7 +126,7 @@ static void machine(void)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: skein-bench --persons N [--dir DIR] [--only PART,…]\n"
+    fprintf(stderr, "usage: skein-bench --persons N [--dir DIR] [--only PART,…] [--case FILE]\n"
                     "parts: store, query, audit, analysis, import (default: all)\n");
     return 2;
 }
@@ -132,7 +135,7 @@ int main(int argc, char **argv)
 {
     bench_case bc = {.persons = 10000};
     const char *dir = "bench/out";
-    const char *only = NULL;
+    const char *only = NULL, *case_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--persons") && i + 1 < argc)
             bc.persons = parse_count(argv[++i]);
@@ -140,6 +143,8 @@ int main(int argc, char **argv)
             dir = argv[++i];
         else if (!strcmp(argv[i], "--only") && i + 1 < argc)
             only = argv[++i];
+        else if (!strcmp(argv[i], "--case") && i + 1 < argc)
+            case_path = argv[++i];
         else
             return usage();
     }
@@ -147,14 +152,22 @@ int main(int argc, char **argv)
         return usage();
     mkdir(dir, 0775);
     snprintf(bc.dir, sizeof bc.dir, "%s", dir);
-    snprintf(bc.path, sizeof bc.path, "%s/bench-%llu.skein", dir,
-             (unsigned long long)bc.persons);
+    if (case_path)
+        snprintf(bc.path, sizeof bc.path, "%s", case_path);
+    else
+        snprintf(bc.path, sizeof bc.path, "%s/bench-%llu.skein", dir,
+                 (unsigned long long)bc.persons);
     printf("skein-bench: %llu persons, case %s\n", (unsigned long long)bc.persons, bc.path);
     machine();
+    if (case_path && access(case_path, R_OK) != 0) {
+        fprintf(stderr, "skein-bench: cannot read %s\n", case_path);
+        return 1;
+    }
     int rc = 0;
     bool have_case = access(bc.path, F_OK) == 0;
     for (size_t i = 0; i < NPARTS; i++) {
-        if (!wanted(only, PARTS[i].name))
+        bool is_store = PARTS[i].run == bench_store;
+        if (!wanted(only, PARTS[i].name) || (is_store && case_path))
             continue;
         if (PARTS[i].needs_case && !have_case) {
             /* The case is made by the store part; make it when it was not asked for. */
@@ -165,9 +178,14 @@ int main(int argc, char **argv)
         }
         bench_section(PARTS[i].title);
         double t0 = bench_now();
-        rc |= PARTS[i].run(&bc);
-        printf("  (%s part: %.1f s)\n", PARTS[i].name, bench_now() - t0);
-        if (!strcmp(PARTS[i].name, "store"))
+        int part = PARTS[i].run(&bc);
+        printf("  (%s part: %.1f s%s)\n", PARTS[i].name, bench_now() - t0,
+               part ? ", FAILED" : "");
+        rc |= part;
+        /* A failed store part leaves no case the other parts could trust. */
+        if (is_store && part)
+            return 1;
+        if (is_store)
             have_case = true;
     }
     return rc;

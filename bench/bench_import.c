@@ -1,0 +1,147 @@
+/*
+ * bench_import.c — the import benchmark (issue 3): the CSV files skein-gen
+ * writes, imported end to end through the import module's public API
+ * (sk_import_files: parse, normalise, resolve, write every index, commit),
+ * first into a new case, then — a second generated case over the same keys
+ * (seed 2: the same persons, phones, vehicles … with other links) — into
+ * the case that already holds the first graph.
+ *
+ * The layout needs one specification per file (bench/specs/pole-*.spec):
+ * each entity file has its own columns, and links.csv names both ends by
+ * type and key. Each file is one import, so one source and one transaction.
+ *
+ * Each scenario runs in a child process, so that its peak memory
+ * (getrusage ru_maxrss, read by the parent through wait4) is the import's
+ * own. It counts resident pages of the memory-mapped case file too.
+ */
+#include "bench.h"
+#include "import.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The files in the order they are imported (entities before links), with
+ * the spec of each. */
+static const struct {
+    const char *file, *spec;
+} FILES[] = {
+    {"persons.csv", "specs/pole-persons.spec"},   {"phones.csv", "specs/pole-phones.spec"},
+    {"vehicles.csv", "specs/pole-vehicles.spec"}, {"locations.csv", "specs/pole-locations.spec"},
+    {"events.csv", "specs/pole-events.spec"},     {"links.csv", "specs/pole-links.spec"},
+};
+#define NFILES (sizeof FILES / sizeof FILES[0])
+#define MAP_SIZE ((size_t)64 << 30)   /* address space, not disk */
+
+static int import_one(sk_store *s, const char *dir, size_t i, sk_import_summary *sum)
+{
+    char path[1200], spec[1200], msg[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, FILES[i].file);
+    bench_source_path(FILES[i].spec, spec, sizeof spec);
+    const char *files[] = {path};
+    sk_import_opts o = {.spec = spec, .user = "skein-bench", .note = "skein-bench"};
+    int rc = sk_import_files(s, files, 1, &o, sum, msg, sizeof msg);
+    if (rc)
+        fprintf(stderr, "import %s: %s\n", path, msg);
+    return rc;
+}
+
+/* The child: imports every file of DIR into the case at CASE_PATH and
+ * prints the figures. Returns the exit status. */
+static int scenario(const char *case_path, const char *dir, const char *what)
+{
+    char err[512];
+    sk_store *s;
+    /* A map large enough for the whole case from the start: a case opened
+     * with the default map (1 GiB) that fills up aborts the import and
+     * runs it again on a doubled map (sk_store_write), which would be
+     * measured here as import time. */
+    sk_open_opts oo = {.flags = SK_OPEN_CREATE, .map_size = MAP_SIZE};
+    if (sk_store_open(case_path, &oo, &s, err, sizeof err))
+        return fprintf(stderr, "%s\n", err), 1;
+    uint64_t rows = 0, links = 0, ents = 0, merged = 0, confirmed = 0;
+    double t0 = bench_now(), c0 = bench_cpu_now(), link_s = 0;
+    int rc = SK_OK;
+    for (size_t i = 0; i < NFILES && !rc; i++) {
+        sk_import_summary sum = {0};
+        double f0 = bench_now();
+        rc = import_one(s, dir, i, &sum);
+        double dt = bench_now() - f0;
+        rows += sum.rows_read;
+        links += sum.links_created;
+        confirmed += sum.links_confirmed;
+        ents += sum.entities_created;
+        merged += sum.entities_merged;
+        if (!rc && !strcmp(FILES[i].file, "links.csv")) {
+            link_s = dt;
+            char label[160];
+            snprintf(label, sizeof label, "%s: links.csv rows/s", what);
+            bench_figure(label, sum.rows_read / dt / 1e3, "k rows/s");
+            snprintf(label, sizeof label, "%s: links.csv links created/s", what);
+            bench_figure(label, sum.links_created / dt / 1e3, "k links/s");
+        }
+    }
+    double dt = bench_now() - t0, cpu = bench_cpu_now() - c0;
+    if (!rc) {
+        char label[160];
+        snprintf(label, sizeof label, "%s: 6 files rows/s", what);
+        bench_figure(label, rows / dt / 1e3, "k rows/s");
+        snprintf(label, sizeof label, "%s: 6 files links/s (end to end)", what);
+        bench_figure(label, links / dt / 1e3, "k links/s");
+        snprintf(label, sizeof label, "%s: wall / cpu", what);
+        printf("  %-48s %8.2f s / %.2f s (links.csv %.2f s)\n", label, dt, cpu, link_s);
+        printf("  %-48s %llu rows; %llu entities created, %llu merged; %llu links created,"
+               " %llu confirmed\n",
+               "", (unsigned long long)rows, (unsigned long long)ents,
+               (unsigned long long)merged, (unsigned long long)links,
+               (unsigned long long)confirmed);
+        snprintf(label, sizeof label, "%s: case file", what);
+        bench_figure(label, sk_store_file_size(s) / 1048576.0, "MiB");
+    }
+    sk_store_close(s);
+    fflush(stdout);
+    return rc ? 1 : 0;
+}
+
+/* Runs one scenario in a child process and prints its peak memory. */
+static int in_child(const char *case_path, const char *dir, const char *what)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        return perror("fork"), 1;
+    if (pid == 0)
+        _exit(scenario(case_path, dir, what));
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0)
+        return perror("wait4"), 1;
+    char label[160];
+    snprintf(label, sizeof label, "%s: peak memory (ru_maxrss)", what);
+    bench_figure(label, ru.ru_maxrss / 1024.0, "MiB");
+    return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
+int bench_import(bench_case *bc)
+{
+    char first[1100], second[1100], case_path[1200], lock[1300];
+    if (bench_csv_dir(bc, 1, first, sizeof first) || bench_csv_dir(bc, 2, second, sizeof second))
+        return 1;
+    snprintf(case_path, sizeof case_path, "%s/import-%llu.skein", bc->dir,
+             (unsigned long long)bc->persons);
+    snprintf(lock, sizeof lock, "%s-lock", case_path);
+    remove(case_path);
+    remove(lock);
+    bench_note("new case: %s/*.csv into %s (removed first)", first, case_path);
+    int rc = in_child(case_path, first, "new case");
+    if (!rc) {
+        bench_note("existing case: %s/*.csv (seed 2: the same keys, other links) into"
+                   " the case holding the first graph", second);
+        rc = in_child(case_path, second, "existing case");
+    }
+    return rc;
+}
