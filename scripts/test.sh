@@ -19,4 +19,5 @@ echo "== normal build (warnings are errors) =="
 run_suite build
 echo "== sanitizer build (ASan + UBSan) =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=print_suppressions=0 \
   run_suite build-asan -DSKEIN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug

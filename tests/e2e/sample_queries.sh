@@ -4,6 +4,9 @@
 # and compares what skein prints with tests/e2e/golden/NAME.out.
 # SKEIN_UPDATE_GOLDEN=1 rewrites the golden files (review the diff!).
 set -euo pipefail
+# Sanitizer builds: the leak checker's summary of suppressed library leaks
+# would otherwise be part of the output compared.
+export LSAN_OPTIONS="print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 : "${SKEIN:?set by ctest}" "${SK_SOURCE_DIR:?set by ctest}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
