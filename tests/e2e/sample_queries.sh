@@ -43,6 +43,19 @@ for script in "$SK_SOURCE_DIR"/samples/queries/*.skq; do
   fi
 done
 
+# A third-party sample shipped with its licence (samples/ATTRIBUTION.md).
+tp=$SK_SOURCE_DIR/samples/third-party/anpr-metrics
+"$SKEIN" import "$work/anpr.skein" "$tp/example.csv" --spec "$tp/anpr-metrics.spec" \
+  --user tour >/dev/null 2>&1
+"$SKEIN" "$work/anpr.skein" --user tour -f "$tp/queries.skq" >"$work/anpr.out" 2>&1 || {
+  echo "FAIL anpr-metrics: skein exited non-zero"; cat "$work/anpr.out"; fail=1; }
+golden=$SK_SOURCE_DIR/tests/e2e/golden/anpr-metrics.out
+if [ "${SKEIN_UPDATE_GOLDEN:-}" = 1 ]; then
+  cp "$work/anpr.out" "$golden"
+elif ! diff -u "$golden" "$work/anpr.out"; then
+  echo "FAIL anpr-metrics: output differs from $golden"; fail=1
+fi
+
 # The export script's files are what they say they are.
 exp=$work/08-export
 head -c 5 "$exp/haldane.svg" | grep -q '<?xml' || { echo "haldane.svg is not XML"; fail=1; }
