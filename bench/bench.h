@@ -39,14 +39,14 @@ int bench_audit(bench_case *bc);
 int bench_analysis(bench_case *bc);
 int bench_import(bench_case *bc);
 
-/* ---- Series of timings (bench_util.c) -------------------------------- */
+/* ---- Series of timings (bench_series.c) ------------------------------ */
 
 /* Wall and CPU seconds of repeated runs of one question, with the size of
  * each answer (entities, hops or rows) so that implementations can be
  * checked to agree. Grows as needed; free with bench_series_free. */
 typedef struct bench_series {
     double *wall, *cpu;
-    int64_t *size;           /* answer size of each run, -1 when it failed */
+    int64_t *size;           /* answer size of each run; -2: it timed out */
     size_t n, cap;
 } bench_series;
 
@@ -72,7 +72,7 @@ void bench_compare_header(const char *impl_a, const char *impl_b, const char *im
 void bench_compare(const char *question, const bench_series *a, const bench_series *b,
                    const bench_series *ref, double target_ms);
 
-/* ---- The workload (bench_util.c) -------------------------------------- */
+/* ---- The workload (bench_workload.c) ---------------------------------- */
 
 #define BENCH_SEEDS 100      /* seed persons and person pairs */
 
@@ -130,10 +130,16 @@ int bench_question_runs(const bench_question *q);
 void bench_question_text(const bench_question *q, const bench_workload *w, int i, char *buf,
                          size_t cap);
 
-/* Runs TEXT through sk_query_exec (audit on or off) and sets *SIZE to the
- * answer's size: hops of a path result (-1 when none), entities of a
- * graph, rows of a table. Prints the error once per FAILED flag. */
-int bench_qapi(sk_store *s, const char *text, bool audit, int64_t *size, bool *failed);
+/* What one query answered. */
+typedef struct bench_answer {
+    int64_t size;            /* hops of a path (-1: none), entities of a graph,
+                                rows of a table */
+    char notice[160];        /* the result's note that a limit cut it, or "" */
+} bench_answer;
+
+/* Runs TEXT through sk_query_exec (audit on or off) into *ANS. Prints the
+ * error once per FAILED flag (may be NULL). */
+int bench_qapi(sk_store *s, const char *text, bool audit, bench_answer *ans, bool *failed);
 
 /* Persons of type TYPE whose label matches REGEX (PCRE2, JIT), read
  * straight from the store: with PREFIX through the label index, else a
@@ -186,7 +192,7 @@ int bench_sql_regex(bench_sql *q, sk_sym type, const char *prefix, const char *r
  * labels of p and l, at most LIMIT rows. */
 int bench_sql_match(bench_sql *q, const bench_workload *w, int limit, int64_t *rows);
 
-/* ---- Files the parts share (bench_util.c) ------------------------------ */
+/* ---- Files the parts share (bench_files.c) ----------------------------- */
 
 /* The directory of generated CSV files for BC's size and SEED
  * ("DIR/csv-100000-s1"), written by skein-gen (next to this executable)

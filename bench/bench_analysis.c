@@ -256,8 +256,8 @@ static int64_t ego_size(sk_store *s, sk_id hub)
 {
     char q[128];
     snprintf(q, sizeof q, "network around #%llu depth 2", (unsigned long long)hub);
-    int64_t n;
-    return bench_qapi(s, q, false, &n, NULL) ? -1 : n;
+    bench_answer a;
+    return bench_qapi(s, q, false, &a, NULL) ? -1 : a.size;
 }
 
 int bench_analysis(bench_case *bc)

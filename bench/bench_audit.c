@@ -31,11 +31,11 @@ static int measure(sk_store *s, const bench_workload *w, const bench_question *q
         /* Alternate which goes first, so neither always runs on a warmer map. */
         for (int k = 0; k < 2 && !rc; k++) {
             bool audit = (i + k) % 2 == 0;
-            int64_t size;
+            bench_answer a;
             bench_clock c = bench_clock_start();
-            rc = bench_qapi(s, text, audit, &size, &failed);
+            rc = bench_qapi(s, text, audit, &a, &failed);
             if (!rc)
-                bench_clock_stop(c, audit ? &on : &off, size);
+                bench_clock_stop(c, audit ? &on : &off, a.size);
         }
     }
     if (on.n && off.n) {

@@ -26,6 +26,9 @@
 /* The three series of one question. */
 typedef struct qseries {
     bench_series api, trav, sql;
+    bool cut[BENCH_SEEDS];   /* run i of api was cut by a query limit */
+    int ncut;
+    char notice[160];        /* the first such notice */
     int sql_timeouts;        /* statements interrupted (counted at the timeout) */
     int sql_skipped;         /* runs not asked once the budget was spent */
 } qseries;
@@ -79,11 +82,23 @@ static void run_once(qctx *c, const bench_question *q, int i, qseries *r, bool m
 {
     char text[512];
     bench_question_text(q, &c->w, i, text, sizeof text);
-    int64_t size;
+    bench_answer a;
     bench_clock k = bench_clock_start();
-    int rc = bench_qapi(c->s, text, false, &size, &c->api_failed);
-    if (measure && !rc)
-        bench_clock_stop(k, &r->api, size);
+    int rc = bench_qapi(c->s, text, false, &a, &c->api_failed);
+    if (rc)
+        return;   /* reported once; the series stay aligned run by run */
+    if (measure) {
+        bench_clock_stop(k, &r->api, a.size);
+        /* A result a limit cut (the supernode cap) cannot agree with an
+         * implementation that has no such limit: such runs are counted and
+         * left out of the agreement. */
+        if (a.notice[0] && r->api.n <= BENCH_SEEDS) {
+            r->cut[r->api.n - 1] = true;
+            if (!r->ncut++)
+                snprintf(r->notice, sizeof r->notice, "%s", a.notice);
+        }
+    }
+    int64_t size;
     if (q->kind != BENCH_Q_MATCH) {
         k = bench_clock_start();
         rc = ask_trav(c, q, i, &size);
@@ -105,14 +120,16 @@ static void run_once(qctx *c, const bench_question *q, int i, qseries *r, bool m
     }
 }
 
-/* Runs whose answers agree between A and B (both answered). */
-static void agreement(const char *what, const bench_series *a, const bench_series *b)
+/* Runs whose answers agree between A (skein's query layer; runs in CUT
+ * left out) and B (both answered). */
+static void agreement(const char *what, const bench_series *a, const bool *cut,
+                      const bench_series *b)
 {
     if (!a->n || !b->n)
         return;
     size_t same = 0, both = 0;
     for (size_t i = 0; i < a->n && i < b->n; i++) {
-        if (a->size[i] == -2 || b->size[i] == -2)
+        if (a->size[i] == -2 || b->size[i] == -2 || (i < BENCH_SEEDS && cut[i]))
             continue;
         both++;
         same += a->size[i] == b->size[i];
@@ -123,9 +140,15 @@ static void agreement(const char *what, const bench_series *a, const bench_serie
         printf("    answers %s: %zu of %zu agree  <-- DIFFERENT ANSWERS\n", what, same, both);
 }
 
-static void report(const bench_question *q, const qseries *r)
+/* Issue 4 states its targets at 100k persons and allows 3x at 1M. */
+static double target_ms(const bench_question *q, uint64_t persons)
 {
-    bench_compare(q->name, &r->api, &r->trav, &r->sql, q->target_ms);
+    return q->target_ms * (persons >= 1000000 ? 3 : 1);
+}
+
+static void report(const bench_question *q, const qseries *r, uint64_t persons)
+{
+    bench_compare(q->name, &r->api, &r->trav, &r->sql, target_ms(q, persons));
     double mean = 0;
     size_t n = 0;
     for (size_t i = 0; i < r->api.n; i++)
@@ -142,11 +165,14 @@ static void report(const bench_question *q, const qseries *r)
     if (r->sql_skipped)
         printf("; SQLite: %d runs not asked (over %.0f s spent)", r->sql_skipped, SQL_BUDGET);
     printf("\n");
-    agreement("query = traversal", &r->api, &r->trav);
-    agreement("query = SQLite", &r->api, &r->sql);
+    if (r->ncut)
+        printf("    %d runs cut by a query limit, left out of the comparison: %s\n", r->ncut,
+               r->notice);
+    agreement("query = traversal", &r->api, r->cut, &r->trav);
+    agreement("query = SQLite", &r->api, r->cut, &r->sql);
 }
 
-static void ask(qctx *c, const bench_question *q)
+static void ask(qctx *c, const bench_question *q, uint64_t persons)
 {
     qseries r = {0};
     double sql_spent = 0;
@@ -161,7 +187,7 @@ static void ask(qctx *c, const bench_question *q)
         if (r.api.n > before)
             spent += r.api.wall[before];
     }
-    report(q, &r);
+    report(q, &r, persons);
     bench_series_free(&r.api);
     bench_series_free(&r.trav);
     bench_series_free(&r.sql);
@@ -201,7 +227,7 @@ int bench_query(bench_case *bc)
         size_t n;
         const bench_question *qs = bench_questions(&n);
         for (size_t i = 0; i < n; i++)
-            ask(&c, &qs[i]);
+            ask(&c, &qs[i], bc->persons);
     }
     bench_trav_free(c.trav);
     sk_txn_abort(c.t);

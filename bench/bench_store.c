@@ -157,7 +157,8 @@ static int load(bench_case *bc, uint64_t batch, const char *what, bool keep)
 {
     load_ctx c = {.batch = batch};
     char err[512];
-    sk_open_opts o = {.flags = SK_OPEN_CREATE};
+    /* A map big enough for 1M persons: plain transactions do not grow it. */
+    sk_open_opts o = {.flags = SK_OPEN_CREATE, .map_size = (size_t)64 << 30};
     remove(bc->path);
     char lock[1100];
     snprintf(lock, sizeof lock, "%s-lock", bc->path);

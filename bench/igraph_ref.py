@@ -16,7 +16,8 @@ parallel arcs folded and self-loops dropped. pagerank is directed
 undirected induced network within 2 hops of the hub. colocated has no
 igraph form: it is plain Python over the timed links at locations, as skein
 defines it (other entities with a timed link to a place the vehicle was
-seen at, within the window, inclusive).
+seen at, within the window, inclusive; the vehicle's consecutive reads at
+one place within the window count as one stop, the first).
 
 Prints one fact per line for skein-bench to read:
     time OP WALL_SECONDS CPU_SECONDS
@@ -90,16 +91,24 @@ def top(op, names, scores, n=10):
         print(f"top {op} {rank} {names[i][0]} {scores[i]:.10g} {names[i][1]}")
 
 
-def colocated(g, names, at_place, veh, window):
+def colocated(names, at_place, veh, window):
+    # The vehicle's sightings in time order; consecutive reads at one place
+    # within the window are one stop, the first of them (skein's rule).
+    mine = sorted((t, place) for place, sightings in at_place.items()
+                  for t, e in sightings if e == veh)
+    stops = []
+    for t, place in mine:
+        if stops and stops[-1][1] == place and t - stops[-1][0] <= window:
+            continue
+        stops.append((t, place))
     seen = collections.Counter()
-    for place, sightings in at_place.items():
-        mine = [t for t, e in sightings if e == veh]
-        for t in mine:
-            lo = bisect.bisect_left(sightings, (t - window, -1))
-            hi = bisect.bisect_right(sightings, (t + window, len(names)))
-            for _, e in sightings[lo:hi]:
-                if e != veh:
-                    seen[e] += 1
+    for t, place in stops:
+        sightings = at_place[place]
+        lo = bisect.bisect_left(sightings, (t - window, -1))
+        hi = bisect.bisect_right(sightings, (t + window, len(names)))
+        for _, e in sightings[lo:hi]:
+            if e != veh:
+                seen[e] += 1
     return seen
 
 
@@ -134,7 +143,7 @@ def main():
     print(f"size ego {sub.vcount()} {sub.ecount()}")
     top("betweenness", [names[v] for v in vs], bt)
     veh = find(names, "vehicle", veh_key)
-    seen = timed("colocated", lambda: colocated(g, names, at_place, veh, window))
+    seen = timed("colocated", lambda: colocated(names, at_place, veh, window))
     print(f"size colocated {len(seen)}")
 
 
