@@ -460,6 +460,19 @@ static int evidence(seen *s, const coloc *c, const match *m, char *buf, size_t c
     return SK_OK;
 }
 
+/* Starts a row of B with the four entity columns of WHO. */
+static int entity_row(seen *s, sk_tbuild *b, sk_id who)
+{
+    sk_exec *x = s->x;
+    if (!sk_tb_row(b))
+        return x->code ? x->code : SK_DONE; /* the row limit: noted, not an error */
+    sk_entity e;
+    int rc = sk_entity_get(x->t, who, x->tmp, &e);
+    if (rc)
+        return sk_exec_store_fail(x, rc, s->st->span);
+    return sk_tb_entity(b, &e);
+}
+
 static int coloc_rows(seen *s, const vec *rows, const vec *matches, sk_result *out)
 {
     sk_exec *x = s->x;
@@ -471,17 +484,12 @@ static int coloc_rows(seen *s, const vec *rows, const vec *matches, sk_result *o
     const coloc *r = rows->v;
     size_t limit = sk_ast_has(&s->st->cl, SK_CL_LIMIT) ? s->st->cl.limit : rows->n;
     for (size_t i = 0; !rc && i < rows->n && i < limit; i++) {
-        if (!sk_tb_row(b)) {
-            rc = x->code;
-            break;
-        }
-        sk_entity e;
-        if ((rc = sk_entity_get(x->t, r[i].who, x->tmp, &e)) != SK_OK) {
-            rc = sk_exec_store_fail(x, rc, s->st->span);
+        if ((rc = entity_row(s, b, r[i].who)) != SK_OK) {
+            if (rc == SK_DONE)
+                rc = SK_OK;
             break;
         }
         char places[1024];
-        rc = sk_tb_entity(b, &e);
         if (!rc)
             rc = sk_tb_set(b, 4, (sk_value){.type = SK_V_INT, .u.i = (int64_t)r[i].count});
         if (!rc)
@@ -661,16 +669,10 @@ static int convoy_rows(seen *s, const vec *rows, sk_result *out)
     const convoy_row *r = rows->v;
     size_t limit = sk_ast_has(&s->st->cl, SK_CL_LIMIT) ? s->st->cl.limit : rows->n;
     for (size_t i = 0; !rc && i < rows->n && i < limit; i++) {
-        if (!sk_tb_row(b)) {
-            rc = x->code;
+        if ((rc = entity_row(s, b, r[i].who)) == SK_DONE) {
+            rc = SK_OK;
             break;
         }
-        sk_entity e;
-        if ((rc = sk_entity_get(x->t, r[i].who, x->tmp, &e)) != SK_OK) {
-            rc = sk_exec_store_fail(x, rc, s->st->span);
-            break;
-        }
-        rc = sk_tb_entity(b, &e);
         if (!rc)
             rc = sk_tb_set(b, 4, (sk_value){.type = SK_V_INT, .u.i = (int64_t)r[i].stops});
         if (!rc)
