@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "store.h"
+#include "test_case.h"
 #include "store_int.h"
 
 #include <stdio.h>
@@ -27,13 +28,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/skein-audit-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/case.skein", f->dir);
-    char err[256];
-    sk_open_opts o = {.flags = SK_OPEN_CREATE};
-    if (sk_store_open(f->path, &o, &f->s, err, sizeof err))
+    if (!f || test_case_open("audit", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
         return -1;
     *state = f;
     return 0;
@@ -42,10 +37,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    sk_store_close(f->s);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    int rc = system(cmd);
+    int rc = test_case_close(f->s, f->dir);
     free(f);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "store.h"
+#include "test_case.h"
 #include "store_int.h"
 
 #include <errno.h>
@@ -33,16 +34,8 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/skein-test-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || test_case_open("test", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/case.skein", f->dir);
-    char err[512];
-    sk_open_opts o = {.flags = SK_OPEN_CREATE};
-    if (sk_store_open(f->path, &o, &f->s, err, sizeof err) != SK_OK) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
     *state = f;
     return 0;
 }
@@ -50,13 +43,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    sk_store_close(f->s);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = test_case_close(f->s, f->dir);
     free(f);
-    return 0;
+    return rc;
 }
 
 static sk_sym intern(sk_txn *t, enum sk_dict d, const char *name)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "query.h"
+#include "test_case.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,13 +33,7 @@ static sk_sym sym(sk_txn *t, enum sk_dict d, const char *n)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/skein-access-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/case.skein", f->dir);
-    char err[256];
-    sk_open_opts o = {.flags = SK_OPEN_CREATE};
-    if (sk_store_open(f->path, &o, &f->s, err, sizeof err))
+    if (!f || test_case_open("access", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
         return -1;
     sk_txn *t;
     assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
@@ -71,10 +66,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    sk_store_close(f->s);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    int rc = system(cmd);
+    int rc = test_case_close(f->s, f->dir);
     free(f);
     return rc;
 }

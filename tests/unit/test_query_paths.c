@@ -17,6 +17,7 @@
 
 #include "query.h"
 #include "store.h"
+#include "test_case.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,16 +39,8 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    strcpy(f->dir, "/tmp/skein-paths-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || test_case_open("paths", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/case.skein", f->dir);
-    char err[512];
-    sk_open_opts o = {.flags = SK_OPEN_CREATE};
-    if (sk_store_open(f->path, &o, &f->s, err, sizeof err) != SK_OK) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
     *state = f;
     return 0;
 }
@@ -55,12 +48,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    sk_store_close(f->s);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    int rc = system(cmd);
+    int rc = test_case_close(f->s, f->dir);
     free(f);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 static void begin(fixture *f)
