@@ -67,5 +67,27 @@ d = json.load(open(sys.argv[1]))
 assert len(d["nodes"]) == 3 and len(d["paths"]) == 1 and len(d["paths"][0]) == 2, d
 PY
 fi
+# Every example in the reference is one of the scripts' statements, so the
+# reference cannot drift from what the tests run.
+if command -v /usr/bin/python3 >/dev/null; then
+  /usr/bin/python3 - "$SK_SOURCE_DIR" <<'PY' || fail=1
+import glob, re, sys
+root = sys.argv[1]
+doc = open(root + "/docs/query-language.md").read()
+run = set()
+for f in glob.glob(root + "/samples/queries/*.skq"):
+    for line in open(f):
+        line = line.strip().rstrip(";")
+        if line and not line.startswith("--"):
+            run.add(line)
+missing = [l.strip() for b in re.findall(r"```\n(.*?)```", doc, re.S)
+           for l in b.splitlines()
+           if l.strip() and not re.match(r"(line \d|\^|find persn)", l.strip())
+           and l.strip() not in run]
+for l in missing:
+    print("docs/query-language.md example not run by samples/queries:", l)
+sys.exit(1 if missing else 0)
+PY
+fi
 [ $fail = 0 ] && echo "sample queries: all outputs as expected"
 exit $fail
