@@ -62,6 +62,17 @@ void sk__put_bytes(sk_buf *b, const void *src, size_t n)
 
 void sk__put_uv(sk_buf *b, uint64_t v)
 {
+    if (!b->oom && b->cap - b->len >= 10) {
+        /* Room for the longest varint: write in place. */
+        uint8_t *p = b->p + b->len;
+        while (v >= 0x80) {
+            *p++ = (uint8_t)(v | 0x80);
+            v >>= 7;
+        }
+        *p++ = (uint8_t)v;
+        b->len = (size_t)(p - b->p);
+        return;
+    }
     uint8_t tmp[10];
     int n = 0;
     do {
@@ -325,6 +336,17 @@ int sk__decode_entity_type(const uint8_t *p, size_t n, sk_sym *type)
     return r.bad ? SK_ECORRUPT : SK_OK;
 }
 
+int sk__decode_entity_key(const uint8_t *p, size_t n, sk_sym *type, const char **key,
+                          size_t *len)
+{
+    sk_rd r = {p, p + n, false};
+    if (!version_ok(&r))
+        return SK_ECORRUPT;
+    *type = (sk_sym)sk__get_uv(&r);
+    *key = sk__get_str(&r, len);
+    return r.bad ? SK_ECORRUPT : SK_OK;
+}
+
 /* ---- link ---- */
 
 int sk__encode_link(sk_buf *b, const sk_link *l)
@@ -353,27 +375,41 @@ int sk__encode_link(sk_buf *b, const sk_link *l)
     return finish(b);
 }
 
+/* The fields before the properties; R is left at the properties. */
+static bool decode_link_head(sk_rd *r, sk_link *l)
+{
+    sk_id id = l->id;
+    *l = (sk_link){.id = id, .t_start = SK_NO_TIME, .t_end = SK_NO_TIME, .weight = 1.0};
+    if (!version_ok(r))
+        return false;
+    const uint8_t *fp = sk__get_bytes(r, 1);
+    uint8_t flags = fp ? *fp : 0;
+    l->directed = flags & LF_DIRECTED;
+    l->src = sk__get_uv(r);
+    l->dst = sk__get_uv(r);
+    l->type = (sk_sym)sk__get_uv(r);
+    if (flags & LF_TIME) {
+        l->t_start = l->t_end = get_sv(r);
+        l->t_off = (int16_t)get_sv(r);
+    }
+    if (flags & LF_INTERVAL)
+        l->t_end = l->t_start + get_sv(r);
+    if (flags & LF_WEIGHT)
+        l->weight = get_real(r);
+    return !r->bad;
+}
+
+int sk__decode_link_head(const uint8_t *p, size_t n, sk_link *l)
+{
+    sk_rd r = {p, p + n, false};
+    return decode_link_head(&r, l) ? SK_OK : SK_ECORRUPT;
+}
+
 int sk__decode_link(const uint8_t *p, size_t n, sk_arena *a, sk_link *l)
 {
     sk_rd r = {p, p + n, false};
-    sk_id id = l->id;
-    *l = (sk_link){.id = id, .t_start = SK_NO_TIME, .t_end = SK_NO_TIME, .weight = 1.0};
-    if (!version_ok(&r))
+    if (!decode_link_head(&r, l))
         return SK_ECORRUPT;
-    const uint8_t *fp = sk__get_bytes(&r, 1);
-    uint8_t flags = fp ? *fp : 0;
-    l->directed = flags & LF_DIRECTED;
-    l->src = sk__get_uv(&r);
-    l->dst = sk__get_uv(&r);
-    l->type = (sk_sym)sk__get_uv(&r);
-    if (flags & LF_TIME) {
-        l->t_start = l->t_end = get_sv(&r);
-        l->t_off = (int16_t)get_sv(&r);
-    }
-    if (flags & LF_INTERVAL)
-        l->t_end = l->t_start + get_sv(&r);
-    if (flags & LF_WEIGHT)
-        l->weight = get_real(&r);
     l->props = get_props(&r, a, &l->nprops);
     l->asserts = get_asserts(&r, a, &l->nasserts);
     return check(&r);

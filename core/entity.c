@@ -36,20 +36,29 @@ int sk_entity_normkey(sk_txn *t, sk_sym type, const char *rawkey, size_t len, ch
     return n;
 }
 
-int sk_entity_by_key(sk_txn *t, sk_sym type, const char *rawkey, size_t len, sk_id *out)
+/* The entity of type TYPE with normalised key NORM: from the key index, or
+ * in bulk mode, while the key index is spooled, from the keys created. */
+static int find_key(sk_txn *t, sk_sym type, const char *norm, size_t len, sk_id *out)
 {
-    char norm[KEYBUF];
-    int n = sk_entity_normkey(t, type, rawkey, len, norm, sizeof norm);
-    if (n < 0)
-        return n;
+    if (t->bulk)
+        return sk__keys_find(t, type, norm, len, out);
     uint8_t kk[4 + SK_KEY_MAX];
-    size_t kl = sk__keyidx_key(kk, type, norm, (size_t)n);
+    size_t kl = sk__keyidx_key(kk, type, norm, len);
     MDB_val v;
     int rc = sk__get(t, DB_KEY, kk, kl, &v);
     if (rc)
         return rc;
     *out = be_get(v.mv_data, 8);
     return SK_OK;
+}
+
+int sk_entity_by_key(sk_txn *t, sk_sym type, const char *rawkey, size_t len, sk_id *out)
+{
+    char norm[KEYBUF];
+    int n = sk_entity_normkey(t, type, rawkey, len, norm, sizeof norm);
+    if (n < 0)
+        return n;
+    return find_key(t, type, norm, (size_t)n, out);
 }
 
 int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out)
@@ -72,6 +81,12 @@ int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out)
 
 bool sk_entity_exists(sk_txn *t, sk_id id)
 {
+    /* An entity this transaction made exists unless one of its ids has no
+     * record: no read (a read in a large write transaction searches its
+     * dirty pages). */
+    if (t->write && !t->ent_gaps && id >= t->fresh_first && id < t->next_entity &&
+        t->fresh_first)
+        return true;
     uint8_t k[8];
     id_key(k, id);
     MDB_val v;
@@ -92,15 +107,14 @@ int sk_entity_type(sk_txn *t, sk_id id, sk_sym *out)
 /* Writes the record of E (which must already be indexed as it now is). */
 static int put_entity(sk_txn *t, const sk_entity *e, unsigned flags)
 {
-    sk_buf b = {0};
-    int rc = sk__encode_entity(&b, e);
-    if (!rc) {
-        uint8_t k[8];
-        id_key(k, e->id);
-        rc = sk__put(t, DB_ENT, k, 8, b.p, b.len, flags);
-    }
-    sk__buf_free(&b);
-    return rc == SK_ENOMEM ? sk_txn_fail(t, rc, "out of memory") : rc;
+    sk_buf *b = &t->rec;
+    int rc = sk__encode_entity(b, e);
+    if (rc)
+        return sk_txn_fail(t, rc, "out of memory");
+    uint8_t k[8];
+    id_key(k, e->id);
+    return flags == MDB_APPEND ? sk__append(t, DB_ENT, k, 8, b->p, b->len)
+                               : sk__put(t, DB_ENT, k, 8, b->p, b->len, flags);
 }
 
 int sk__put_entity(sk_txn *t, const sk_entity *e) { return put_entity(t, e, 0); }
@@ -117,14 +131,9 @@ int sk_entity_create(sk_txn *t, const sk_entity_in *in, sk_id *out)
         n = sk_entity_normkey(t, in->type, in->key, rawlen, norm, sizeof norm);
         if (n < 0)
             return n;
-        uint8_t kk[4 + SK_KEY_MAX];
-        size_t kl = sk__keyidx_key(kk, in->type, norm, (size_t)n);
-        MDB_val v;
-        rc = sk__get(t, DB_KEY, kk, kl, &v);
-        if (rc == SK_OK) {
-            *out = be_get(v.mv_data, 8);
+        rc = find_key(t, in->type, norm, (size_t)n, out);
+        if (rc == SK_OK)
             return SK_EEXISTS;
-        }
         if (rc != SK_ENOTFOUND)
             return rc;
     } else {
@@ -151,6 +160,8 @@ int sk_entity_create(sk_txn *t, const sk_entity_in *in, sk_id *out)
         rc = put_entity(t, &e, MDB_APPEND);
     if (!rc)
         *out = e.id;
+    else
+        t->ent_gaps = true;
     return rc;
 }
 
@@ -313,6 +324,8 @@ int sk__entity_links(sk_txn *t, sk_id id, sk_id **out, size_t *n)
 int sk_entity_delete(sk_txn *t, sk_id id)
 {
     int rc = sk__check_write(t);
+    if (!rc)
+        rc = sk__spool_settle(t, DB_COUNT);
     if (rc)
         return rc;
     sk_arena *a = sk_arena_new();

@@ -7,6 +7,10 @@
  * string property; sk__index_entity adds or removes all of them together.
  * Strings longer than PROP_INDEX_MAX bytes (report narratives) are not
  * indexed; queries on them scan records instead.
+ *
+ * In bulk mode (sk_txn_bulk) new entries are spooled (spool.c) and
+ * natural keys noted for lookups (lookup.c); removing an entry settles the
+ * spools first, which ends bulk mode.
  */
 #include "store_int.h"
 
@@ -71,11 +75,43 @@ int sk__index_prop(sk_txn *t, sk_sym etype, sk_sym prop, const sk_value *v, sk_i
         return SK_OK;
     uint8_t idb[8];
     be_put(idb, id, 8);
-    int rc = add ? sk__put(t, DB_PROP, key, kl, idb, 8, 0) : sk__del(t, DB_PROP, key, kl, idb, 8);
+    if (add && t->bulk)
+        return sk__spool_add(t, DB_PROP, key, kl, idb, 8);
+    int rc = add ? SK_OK : sk__spool_settle(t, DB_PROP);
+    if (!rc)
+        rc = add ? sk__put(t, DB_PROP, key, kl, idb, 8, 0) : sk__del(t, DB_PROP, key, kl, idb, 8);
     return rc == SK_ENOTFOUND && !add ? SK_OK : rc;
 }
 
-int sk__index_entity(sk_txn *t, const sk_entity *e, bool add)
+/* Adds or removes the label and string-property entries of E. */
+static int index_props(sk_txn *t, const sk_entity *e, bool add)
+{
+    sk_value label = {.type = SK_V_STR, .u.str = {e->label, e->label_len}};
+    int rc = sk__index_prop(t, e->type, LABEL_PROP, &label, e->id, add);
+    for (size_t i = 0; !rc && i < e->nprops; i++)
+        rc = sk__index_prop(t, e->type, e->props[i].name, &e->props[i].value, e->id, add);
+    return rc;
+}
+
+/* Spools the type, key and property entries of new entity E (bulk mode). */
+static int spool_entity(sk_txn *t, const sk_entity *e)
+{
+    uint8_t tk[4], idb[8];
+    be_put(tk, e->type, 4);
+    be_put(idb, e->id, 8);
+    int rc = sk__spool_add(t, DB_TYPE, tk, 4, idb, 8);
+    if (!rc && e->key_len) {
+        uint8_t kk[4 + SK_KEY_MAX];
+        size_t kl = sk__keyidx_key(kk, e->type, e->key, e->key_len);
+        rc = sk__spool_add(t, DB_KEY, kk, kl, idb, 8);
+        if (!rc)
+            rc = sk__keys_add(t, e->type, e->key, e->key_len, e->id);
+    }
+    return rc;
+}
+
+/* Writes (ADD) or removes the type and key entries of E. */
+static int type_and_key(sk_txn *t, const sk_entity *e, bool add)
 {
     uint8_t tk[4], idb[8];
     be_put(tk, e->type, 4);
@@ -94,9 +130,17 @@ int sk__index_entity(sk_txn *t, const sk_entity *e, bool add)
         if (rc && !(rc == SK_ENOTFOUND && !add))
             return rc;
     }
-    sk_value label = {.type = SK_V_STR, .u.str = {e->label, e->label_len}};
-    rc = sk__index_prop(t, e->type, LABEL_PROP, &label, e->id, add);
-    for (size_t i = 0; !rc && i < e->nprops; i++)
-        rc = sk__index_prop(t, e->type, e->props[i].name, &e->props[i].value, e->id, add);
-    return rc;
+    return SK_OK;
+}
+
+int sk__index_entity(sk_txn *t, const sk_entity *e, bool add)
+{
+    int rc;
+    if (add && t->bulk)
+        rc = spool_entity(t, e);
+    else if (add)
+        rc = type_and_key(t, e, true);
+    else if ((rc = sk__spool_settle(t, DB_TYPE)) == SK_OK)
+        rc = type_and_key(t, e, false);
+    return rc ? rc : index_props(t, e, add);
 }

@@ -19,15 +19,14 @@ static void id_key(uint8_t k[8], sk_id id) { be_put(k, id, 8); }
 
 static int put_link(sk_txn *t, const sk_link *l, unsigned flags)
 {
-    sk_buf b = {0};
-    int rc = sk__encode_link(&b, l);
-    if (!rc) {
-        uint8_t k[8];
-        id_key(k, l->id);
-        rc = sk__put(t, DB_LINK, k, 8, b.p, b.len, flags);
-    }
-    sk__buf_free(&b);
-    return rc == SK_ENOMEM ? sk_txn_fail(t, rc, "out of memory") : rc;
+    sk_buf *b = &t->rec;
+    int rc = sk__encode_link(b, l);
+    if (rc)
+        return sk_txn_fail(t, rc, "out of memory");
+    uint8_t k[8];
+    id_key(k, l->id);
+    return flags == MDB_APPEND ? sk__append(t, DB_LINK, k, 8, b->p, b->len)
+                               : sk__put(t, DB_LINK, k, 8, b->p, b->len, flags);
 }
 
 int sk__put_link(sk_txn *t, const sk_link *l) { return put_link(t, l, 0); }

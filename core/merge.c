@@ -170,6 +170,8 @@ static int merge_seq(sk_txn *t, sk_id into, uint64_t *seq, bool latest_only, MDB
 int sk_entity_merge(sk_txn *t, sk_id from, sk_id into)
 {
     int rc = sk__check_write(t);
+    if (!rc)
+        rc = sk__spool_settle(t, DB_COUNT);
     if (rc)
         return rc;
     if (from == into)
@@ -266,6 +268,8 @@ int sk_entity_merge(sk_txn *t, sk_id from, sk_id into)
 int sk_entity_unmerge(sk_txn *t, sk_id into, sk_id *restored)
 {
     int rc = sk__check_write(t);
+    if (!rc)
+        rc = sk__spool_settle(t, DB_COUNT);
     if (rc)
         return rc;
     uint64_t seq;

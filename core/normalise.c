@@ -117,8 +117,34 @@ const char *sk_keykind_name(sk_keykind k)
  * buffer the caller frees. Default-ignorables (soft hyphen, zero-width
  * space) and control characters go; line breaks and tabs become spaces;
  * dashes, apostrophes and spaces are lumped to their ASCII forms. */
+/* Printable ASCII (0x20-0x7e) is its own NFKC form, has nothing to strip,
+ * ignore or lump, and case-folds by A-Z to a-z only; most keys and labels
+ * are such text, and skipping utf8proc for them halves the cost of an
+ * entity insert. (test_core_normalise checks every printable character
+ * against utf8proc.) */
+static bool printable_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+            return false;
+    return true;
+}
+
 static int nfkc_map(const char *in, size_t len, bool casefold, uint8_t **out, size_t *outlen)
 {
+    if (len <= KEY_INPUT_MAX && printable_ascii(in ? in : "", len)) {
+        uint8_t *buf = malloc(len + 1);
+        if (!buf)
+            return SK_ENOMEM;
+        for (size_t i = 0; i < len; i++) {
+            uint8_t c = (uint8_t)in[i];
+            buf[i] = casefold && c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+        }
+        buf[len] = '\0';
+        *out = buf;
+        *outlen = len;
+        return SK_OK;
+    }
     int opts = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_IGNORE
              | UTF8PROC_STRIPCC | UTF8PROC_LUMP;
     if (casefold)

@@ -64,6 +64,8 @@ static int drop_merges(sk_txn *t, sk_id id)
 int sk_entity_purge(sk_txn *t, sk_id id, uint64_t *erased_entries)
 {
     int rc = sk__check_write(t);
+    if (!rc)
+        rc = sk__spool_settle(t, DB_COUNT);
     if (rc)
         return rc;
     sk_arena *a = sk_arena_new();

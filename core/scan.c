@@ -58,7 +58,10 @@ void sk_idcur_close(sk_idcur *c)
 int sk_scan_type(sk_txn *t, sk_sym type, sk_idcur **out)
 {
     sk_idcur *c;
-    int rc = cur_new(t, type ? DB_TYPE : DB_ENT, type ? SCAN_TYPE : SCAN_ALLENT, &c);
+    int rc = type ? sk__spool_settle(t, DB_TYPE) : SK_OK;
+    if (rc)
+        return rc;
+    rc = cur_new(t, type ? DB_TYPE : DB_ENT, type ? SCAN_TYPE : SCAN_ALLENT, &c);
     if (rc)
         return rc;
     be_put(c->prefix, type, 4);
@@ -73,7 +76,7 @@ int sk_scan_links(sk_txn *t, sk_idcur **out)
 
 int sk_scan_time(sk_txn *t, int64_t from, int64_t to, sk_idcur **out)
 {
-    int rc = t->ntpend ? sk__adj_flush(t) : SK_OK;
+    int rc = sk__spool_settle(t, DB_TIME);
     if (rc)
         return rc;
     rc = cur_new(t, DB_TIME, SCAN_TIME, out);
@@ -115,7 +118,10 @@ int sk_scan_prop(sk_txn *t, sk_sym type, sk_sym prop, const char *value, size_t 
                  bool prefix, sk_idcur **out)
 {
     sk_idcur *c;
-    int rc = cur_new(t, DB_PROP, SCAN_PROP, &c);
+    int rc = sk__spool_settle(t, DB_PROP);
+    if (rc)
+        return rc;
+    rc = cur_new(t, DB_PROP, SCAN_PROP, &c);
     if (rc)
         return rc;
     c->exact = !prefix;

@@ -3,7 +3,8 @@
  *
  * Entity counts come from the type index (a duplicate count per type, no
  * scan); link counts per type are counters kept by link.c, because
- * counting links by walking the adjacency would cost a full scan.
+ * counting links by walking the adjacency would cost a full scan. Space
+ * per database comes from LMDB's own statistics and its free list.
  */
 #include "store_int.h"
 
@@ -64,6 +65,9 @@ static int count_one(const char *name, size_t len, sk_sym sym, void *ctx)
 int sk_stats_get(sk_txn *t, sk_arena *a, sk_stats *out)
 {
     *out = (sk_stats){0};
+    int rc = sk__spool_settle(t, DB_TYPE);
+    if (rc)
+        return rc;
     MDB_stat st;
     mdb_stat(t->txn, t->s->dbi[DB_ENT], &st);
     out->entities = st.ms_entries;
@@ -73,7 +77,7 @@ int sk_stats_get(sk_txn *t, sk_arena *a, sk_stats *out)
     out->sources = st.ms_entries;
 
     count_ctx cc = {.t = t, .a = a, .dict = SK_DICT_ETYPE};
-    int rc = sk_name_each(t, SK_DICT_ETYPE, count_one, &cc);
+    rc = sk_name_each(t, SK_DICT_ETYPE, count_one, &cc);
     if (rc || cc.rc)
         return rc ? rc : sk_txn_fail(t, cc.rc, "out of memory");
     out->etypes = cc.items;
@@ -93,4 +97,51 @@ int sk_stats_get(sk_txn *t, sk_arena *a, sk_stats *out)
     out->used_bytes = (uint64_t)(info.me_last_pgno + 1) * envst.ms_psize;
     out->file_bytes = sk_store_file_size(t->s);
     return SK_OK;
+}
+
+/* Pages on the free list: each record of LMDB's free database (dbi 0)
+ * holds a list of page numbers whose first word is its length. */
+static int free_pages(sk_txn *t, uint64_t *out)
+{
+    *out = 0;
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(t->txn, 0, &c);
+    if (rc)
+        return sk__mdb_fail(t, rc, "free list");
+    MDB_val k, v;
+    while ((rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0) {
+        size_t first;
+        if (v.mv_size >= sizeof first) {
+            memcpy(&first, v.mv_data, sizeof first);
+            *out += first;
+        }
+    }
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? SK_OK : sk__mdb_fail(t, rc, "free list");
+}
+
+int sk_store_space(sk_txn *t, sk_space *out, size_t cap, size_t *n, sk_space_total *total)
+{
+    *total = (sk_space_total){0};
+    int rc = sk__spool_settle(t, DB_COUNT);
+    if (rc)
+        return rc;
+    MDB_envinfo info;
+    MDB_stat st;
+    mdb_env_info(t->s->env, &info);
+    mdb_env_stat(t->s->env, &st);
+    total->page_size = st.ms_psize;
+    total->used_pages = info.me_last_pgno + 1;
+    *n = DB_COUNT;
+    for (int i = 0; i < DB_COUNT; i++) {
+        rc = mdb_stat(t->txn, t->s->dbi[i], &st);
+        if (rc)
+            return sk__mdb_fail(t, rc, "statistics");
+        uint64_t pages = st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
+        total->db_pages += pages;
+        if ((size_t)i < cap)
+            out[i] = (sk_space){sk__db_names[i], st.ms_entries, pages, st.ms_depth};
+    }
+    /* LMDB refuses a cursor on its free list in a write transaction. */
+    return t->write ? SK_OK : free_pages(t, &total->free_pages);
 }

@@ -21,7 +21,7 @@
 #define DEFAULT_MAP_SIZE ((size_t)1 << 30)   /* 1 GiB of address space */
 #define DEFAULT_WRITE_WAIT_MS 10000
 
-static const char *const db_names[DB_COUNT] = {
+const char *const sk__db_names[DB_COUNT] = {
     [DB_META] = "meta", [DB_NAMES] = "names", [DB_SYMS] = "syms",
     [DB_ENT] = "ent",   [DB_LINK] = "link",   [DB_ADJ] = "adj",
     [DB_KEY] = "key",   [DB_TYPE] = "type",   [DB_PROP] = "prop",
@@ -77,7 +77,7 @@ static int open_dbs(sk_store *s, bool create, char *errbuf, size_t errlen)
         return errf(errbuf, errlen, open_code(rc), "%s: cannot start a transaction: %s",
                     s->path, mdb_strerror(rc));
     for (int i = 0; i < DB_COUNT; i++) {
-        rc = mdb_dbi_open(txn, db_names[i], db_flags(i) | (rd ? 0 : MDB_CREATE),
+        rc = mdb_dbi_open(txn, sk__db_names[i], db_flags(i) | (rd ? 0 : MDB_CREATE),
                           &s->dbi[i]);
         if (rc == MDB_NOTFOUND) {
             mdb_txn_abort(txn);
@@ -89,12 +89,12 @@ static int open_dbs(sk_store *s, bool create, char *errbuf, size_t errlen)
             mdb_txn_abort(txn);
             return errf(errbuf, errlen, SK_ENOTCASE,
                         "%s is not a skein case (database '%s' has another layout)",
-                        s->path, db_names[i]);
+                        s->path, sk__db_names[i]);
         }
         if (rc) {
             mdb_txn_abort(txn);
             return errf(errbuf, errlen, open_code(rc), "%s: cannot open database '%s': %s",
-                        s->path, db_names[i], mdb_strerror(rc));
+                        s->path, sk__db_names[i], mdb_strerror(rc));
         }
     }
     sk_txn t = {.s = s, .txn = txn, .write = !rd};
@@ -251,6 +251,11 @@ void sk_store_close(sk_store *s)
 {
     if (!s)
         return;
+    /* Last chance for queued consultations; callers that must know
+     * whether they were written call sk_audit_flush first. */
+    if (s->env && sk_audit_queued(s))
+        sk_audit_flush(s);
+    sk__audit_queue_free(s);
     if (s->env)
         mdb_env_close(s->env);
     if (s->lock_fd >= 0)
@@ -292,9 +297,16 @@ int sk_store_write(sk_store *s, sk_write_fn fn, void *ctx)
         int rc = sk_txn_begin(s, true, &t);
         if (rc)
             return rc;
-        rc = fn(t, ctx);
+        /* Queued consultations go first, so that the log keeps the order
+         * in which things happened. */
+        size_t drained = 0;
+        rc = sk__audit_drain(t, &drained);
+        if (rc == SK_OK)
+            rc = fn(t, ctx);
         if (rc == SK_OK) {
             rc = sk_txn_commit(t);
+            if (rc == SK_OK)
+                sk__audit_forget(s, drained);
             if (rc != SK_EMAPFULL)
                 return rc;
         } else {

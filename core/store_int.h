@@ -25,6 +25,7 @@
 
 #include <lmdb.h>
 #include <stdarg.h>
+#include <string.h>
 
 #define SK_FORMAT_VERSION 1u
 #define SK_MAGIC "skein-case"
@@ -54,8 +55,35 @@ struct sk_store {
     int lock_fd;                 /* fd flock()ed while a write txn runs */
     bool writer_active;          /* this process has a write txn open */
     sk_scale *scale;             /* the case's grading scale */
+    struct sk_audit_queue *aq;   /* consultations not yet written (audit_queue.c) */
+    char *login;                 /* the process user's login name, looked up once */
     char errmsg[SK_ERRMSG];
 };
+
+/* ---- audit_queue.c: consultations waiting for a group commit ---- */
+/* Appends the queued consultation entries in T; *DRAINED gets how many. */
+int sk__audit_drain(sk_txn *t, size_t *drained);
+/* Drops the first N queued entries once the transaction holding them has
+ * committed. */
+void sk__audit_forget(sk_store *s, size_t n);
+void sk__audit_queue_free(sk_store *s);
+
+/* A table from a hash to ids created in this transaction (lookup.c): a
+ * 32-bit hash per id since BASE, and an open-addressing index of ids; a
+ * hit is a candidate the caller verifies against the record. */
+typedef struct sk_idtab {
+    uint32_t *slot;              /* id - base + 1; 0 = empty */
+    size_t cap, n;               /* slots (a power of two), used */
+    uint32_t *hash;              /* hash[id - base]: 32 bits of the item's hash */
+    size_t nhash, caphash;       /* ids covered, allocated */
+    sk_id base;                  /* the first id added */
+} sk_idtab;
+
+typedef struct sk_buf {
+    uint8_t *p;
+    size_t len, cap;
+    bool oom;
+} sk_buf;
 
 struct sk_txn {
     sk_store *s;
@@ -63,14 +91,23 @@ struct sk_txn {
     bool write;
     bool poisoned;               /* a write failed: only abort is allowed */
     bool counters_dirty;         /* next_* must be written back at commit */
+    bool bulk;                   /* bulk mode (sk_txn_bulk): every index spooled */
     sk_id next_entity, next_link;
     sk_srcid next_source;
-    struct adj_pending *pend;    /* adjacency records not yet written (adjacency.c) */
-    size_t npend, cappend;
-    struct time_pending *tpend;  /* time-index records not yet written */
-    size_t ntpend, captpend;
-    struct new_link *fresh;      /* hash of links created since the last flush */
-    size_t nfresh, capfresh;
+    sk_id fresh_first;           /* entities from this id on were made by this
+                                    transaction (sk_entity_exists needs no read) */
+    bool ent_gaps;               /* an id below next_entity has no record: this
+                                    transaction deleted one, or failed to make it */
+    struct sk_spool *spool[DB_COUNT]; /* index records not yet written (spool.c) */
+    size_t spooled;              /* bytes the spools hold in memory */
+    size_t budget;               /* spooled bytes that force a spill or flush */
+    sk_idtab keys;               /* bulk: natural key hash → entity (lookup.c) */
+    sk_idtab links;              /* links whose adjacency is spooled (lookup.c) */
+    sk_id links_from;            /* the first of those links; 0 = none */
+    bool links_on;               /* the links table is built and kept up */
+    sk_buf rec;                  /* scratch for encoding records (link.c, entity.c) */
+    MDB_cursor *tail[DB_COUNT];  /* cursors left at the end of ent and link for
+                                    appends (sk__append); closed at the end */
     int64_t *lt_delta;           /* links created minus deleted, per link type */
     size_t lt_cap;               /* entries in lt_delta */
     char country_code[8];        /* case default for phone keys */
@@ -88,6 +125,10 @@ int sk__put(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v,
             size_t vl, unsigned flags);
 int sk__del(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v,
             size_t vl);
+/* Appends a record whose key sorts after every key of DB, through a cursor
+ * kept at the database's end: no search from the root for each record. */
+int sk__append(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v,
+               size_t vl);
 
 /* ---- big-endian helpers ---- */
 static inline void be_put(uint8_t *p, uint64_t v, int n)
@@ -104,6 +145,16 @@ static inline uint64_t be_get(const uint8_t *p, int n)
         v = (v << 8) | p[i];
     return v;
 }
+/* The 8 bytes at P as a big-endian number (one load, not eight). */
+static inline uint64_t be_get64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
 
 /* ---- adjacency.c ---- */
 typedef struct adj_rec {
@@ -115,23 +166,40 @@ void sk__adj_decode(const uint8_t *b, sk_adj *out);
 /* Adds or removes both sides of a link's adjacency and its time entry. */
 int sk__adj_link_add(sk_txn *t, const sk_link *l);
 int sk__adj_link_del(sk_txn *t, const sk_link *l);
-/* Writes the deferred adjacency and time records, sorted (appended when
- * they all sort after what the database holds). Called before anything
- * reads or deletes adjacency in this transaction, and at commit. */
-int sk__adj_flush(sk_txn *t);
-/* Frees the deferred records (abort). */
-void sk__adj_discard(sk_txn *t);
 /* Finds a link of ENTITY with type LTYPE, direction DIR, neighbour NB and
  * start time TIME (SK_NO_TIME matches untimed links); SK_ENOTFOUND if none. */
 int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
                  int64_t time, sk_id *link);
 
+/* ---- spool.c: deferred, sorted index writes ---- */
+#define SK_SPOOL_BUDGET ((size_t)256 << 20)
+/* Spools one record (key K, data V) of DB, written at the next flush. */
+int sk__spool_add(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v,
+                  size_t vl);
+/* Writes every spooled record, sorted, appended where the database allows,
+ * and ends bulk mode. Called by whatever reads or deletes index entries
+ * (through sk__spool_settle) and at commit. */
+int sk__spool_flush(sk_txn *t);
+/* Flushes when DB (DB_COUNT: any database) has spooled records, or the
+ * transaction is in bulk mode. */
+int sk__spool_settle(sk_txn *t, enum sk_db db);
+/* Frees the spools, their runs and the lookup tables (abort, commit). */
+void sk__spool_discard(sk_txn *t);
+/* Sorted runs written to disk so far in this transaction (bulk mode). */
+size_t sk__spool_runs(const sk_txn *t);
+
+/* ---- lookup.c: what a transaction finds before its indexes are written ---- */
+/* Bulk mode: natural key (etype, normalised key) of entity ID. */
+int sk__keys_add(sk_txn *t, sk_sym etype, const char *key, size_t len, sk_id id);
+/* SK_OK with *OUT, SK_ENOTFOUND, or an error reading the candidate. */
+int sk__keys_find(sk_txn *t, sk_sym etype, const char *key, size_t len, sk_id *out);
+/* Link L, whose adjacency is spooled, for sk_link_upsert. */
+int sk__links_add(sk_txn *t, const sk_link *l);
+int sk__links_find(sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir,
+                   int64_t time, sk_id *out);
+void sk__idtab_free(sk_idtab *tab);
+
 /* ---- codec.c: record encodings ---- */
-typedef struct sk_buf {
-    uint8_t *p;
-    size_t len, cap;
-    bool oom;
-} sk_buf;
 void sk__buf_free(sk_buf *b);
 void sk__buf_reset(sk_buf *b);
 /* The primitives every record encoding is made of (records, merge and
@@ -152,8 +220,13 @@ int sk__encode_entity(sk_buf *b, const sk_entity *e);
 int sk__decode_entity(const uint8_t *p, size_t n, sk_arena *a, sk_entity *e);
 /* Only the type of an entity record (the first field after the version). */
 int sk__decode_entity_type(const uint8_t *p, size_t n, sk_sym *type);
+/* Only the type and the normalised key (borrowed from the record). */
+int sk__decode_entity_key(const uint8_t *p, size_t n, sk_sym *type, const char **key,
+                          size_t *len);
 int sk__encode_link(sk_buf *b, const sk_link *l);
 int sk__decode_link(const uint8_t *p, size_t n, sk_arena *a, sk_link *l);
+/* Only ends, type, direction and times: no properties, no assertions. */
+int sk__decode_link_head(const uint8_t *p, size_t n, sk_link *l);
 int sk__encode_source(sk_buf *b, const sk_source *s);
 int sk__decode_source(const uint8_t *p, size_t n, sk_arena *a, sk_source *s);
 
@@ -174,6 +247,7 @@ int sk__put_entity(sk_txn *t, const sk_entity *e);
 int sk__put_link(sk_txn *t, const sk_link *l);
 
 /* ---- store.c ---- */
+extern const char *const sk__db_names[DB_COUNT];
 /* Opens the environment again after the file was replaced (compaction). */
 int sk__store_reopen(sk_store *s);
 

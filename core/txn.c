@@ -108,12 +108,40 @@ int sk__del(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v, s
     if (rc)
         return rc;
     MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
+    if (db == DB_ENT)
+        t->ent_gaps = true;
     rc = mdb_del(t->txn, t->s->dbi[db], &key, v ? &val : NULL);
     if (rc == MDB_NOTFOUND)
         return SK_ENOTFOUND;
     if (rc)
         return sk__mdb_fail(t, rc, "delete");
     return SK_OK;
+}
+
+int sk__append(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v, size_t vl)
+{
+    int rc = sk__check_write(t);
+    if (rc)
+        return rc;
+    if (!t->tail[db] && (rc = mdb_cursor_open(t->txn, t->s->dbi[db], &t->tail[db])) != 0)
+        return sk__mdb_fail(t, rc, "write");
+    MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
+    rc = mdb_cursor_put(t->tail[db], &key, &val, MDB_APPEND);
+    if (rc == MDB_KEYEXIST)
+        return SK_EEXISTS;
+    if (rc)
+        return sk__mdb_fail(t, rc, "write");
+    return SK_OK;
+}
+
+/* Closes the append cursors (before the LMDB transaction ends). */
+static void close_tails(sk_txn *t)
+{
+    for (int i = 0; i < DB_COUNT; i++)
+        if (t->tail[i]) {
+            mdb_cursor_close(t->tail[i]);
+            t->tail[i] = NULL;
+        }
 }
 
 /* Takes the cross-process write lock, polling up to write_wait_ms. */
@@ -207,6 +235,7 @@ int sk_txn_begin(sk_store *s, bool write, sk_txn **out)
             sk_txn_abort(t);
             return rc;
         }
+        t->fresh_first = t->next_entity;
     }
     const char *cc;
     size_t cclen;
@@ -250,8 +279,8 @@ int sk_txn_commit(sk_txn *t)
         sk_txn_abort(t);
         return rc;
     }
-    if (t->write && (t->npend || t->ntpend)) {
-        rc = sk__adj_flush(t);
+    if (t->write) {
+        rc = sk__spool_settle(t, DB_COUNT);
         if (rc) {
             snprintf(s->errmsg, sizeof s->errmsg, "%s", t->errmsg);
             sk_txn_abort(t);
@@ -266,6 +295,7 @@ int sk_txn_commit(sk_txn *t)
             return rc;
         }
     }
+    close_tails(t);
     int mrc = mdb_txn_commit(t->txn);
     if (mrc) {
         rc = lmdb_code(mrc);
@@ -286,7 +316,8 @@ int sk_txn_commit(sk_txn *t)
     if (t->write)
         drop_write_lock(s);
     free(t->lt_delta);
-    sk__adj_discard(t);
+    sk__buf_free(&t->rec);
+    sk__spool_discard(t);
     free(t);
     return rc;
 }
@@ -295,11 +326,13 @@ void sk_txn_abort(sk_txn *t)
 {
     if (!t)
         return;
+    close_tails(t);
     mdb_txn_abort(t->txn);
     if (t->write)
         drop_write_lock(t->s);
     free(t->lt_delta);
-    sk__adj_discard(t);
+    sk__buf_free(&t->rec);
+    sk__spool_discard(t);
     free(t);
 }
 

@@ -200,6 +200,21 @@ void sk_txn_abort(sk_txn *t);               /* NULL is fine */
 const char *sk_txn_errmsg(const sk_txn *t);
 sk_store *sk_txn_store(sk_txn *t);
 bool sk_txn_writable(const sk_txn *t);
+/* Puts write transaction T, begun on an empty case (no entities, no
+ * links; names, sources and settings may exist), into bulk mode for a
+ * large load: entity and link records are written as they come, but every
+ * index entry (adjacency, time, type, key, property) is kept back, sorted,
+ * and appended at commit, so each page is written once and filled
+ * completely. Everything still works in bulk mode — key lookups
+ * (sk_entity_by_key, _create, _upsert) and sk_link_upsert see what this
+ * transaction created — and the first operation that needs the indexes
+ * complete (an adjacency cursor, a scan, a statistic, a delete, a merge, a
+ * changed property) writes them out and ends bulk mode. Memory stays near
+ * a fixed budget (256 MiB): beyond it, sorted runs go to a temporary file
+ * beside the case, merged at commit. Abort leaves the case empty.
+ * SK_EINVAL (with a message) when the case is not empty. See
+ * docs/storage.md. */
+int sk_txn_bulk(sk_txn *t);
 /* Sets the message of T (printf-style) and returns CODE; a write
  * transaction is poisoned when CODE is an error. Lets callers above core add
  * context while passing the code up unchanged. */
@@ -447,6 +462,27 @@ typedef struct sk_stats {
 } sk_stats;
 int sk_stats_get(sk_txn *t, sk_arena *a, sk_stats *out);
 
+/* Where the bytes of a case go: one database's B-tree. Pages of the
+ * duplicate sub-trees of the adjacency and index databases are not
+ * counted per database (LMDB does not say); they are the used pages that
+ * no database claims. */
+typedef struct sk_space {
+    const char *name;        /* the database's name (static) */
+    uint64_t entries;        /* records, duplicates counted */
+    uint64_t pages;          /* branch, leaf and overflow pages of its tree */
+    unsigned depth;          /* tree depth */
+} sk_space;
+typedef struct sk_space_total {
+    uint64_t page_size;
+    uint64_t used_pages;     /* pages in use (the file may hold more) */
+    uint64_t free_pages;     /* pages on LMDB's free list: reusable, not returned
+                                (read transactions only: 0 in a write one) */
+    uint64_t db_pages;       /* pages the databases' trees claim */
+} sk_space_total;
+/* Fills OUT (room for CAP) with every database, *N with how many there
+ * are (more than CAP: only CAP filled), and *TOTAL. */
+int sk_store_space(sk_txn *t, sk_space *out, size_t cap, size_t *n, sk_space_total *total);
+
 /* ---- Merge ----------------------------------------------------------- */
 
 /* Merges entity FROM into INTO: every link of FROM is moved to INTO, FROM's
@@ -508,6 +544,23 @@ typedef struct sk_audit_entry {
 /* Appends E in transaction T (the one making the change it records).
  * *SEQ (may be NULL) gets its number. */
 int sk_audit_append(sk_txn *t, const sk_audit_entry *e, uint64_t *seq);
+/* Consultations are written in group commits (audit_queue.c): the entry
+ * is copied into a queue on the store handle, and the queue is written and
+ * synced in one transaction by sk_audit_flush, by the handle's next
+ * sk_store_write (before its own changes), when its oldest entry is older
+ * than SK_AUDIT_QUEUE_MS or it holds SK_AUDIT_QUEUE_MAX entries, and by
+ * sk_store_close. An entry leaves the queue only when committed; a failed
+ * write keeps it and returns the error. A process killed between a result
+ * and the flush loses its queued entries: callers that must not lose one
+ * (the case setting audit_sync) append in a transaction of their own. */
+#define SK_AUDIT_QUEUE_MS 1000
+#define SK_AUDIT_QUEUE_MAX 4096
+int sk_audit_queue(sk_store *s, const sk_audit_entry *e);
+int sk_audit_flush(sk_store *s);
+size_t sk_audit_queued(const sk_store *s);
+/* The login name of the process's user (who an entry names when no user
+ * is given), looked up once per handle; owned by S. */
+const char *sk_audit_login(sk_store *s);
 /* Calls FN for each entry in order; FN returns non-zero to stop. */
 typedef int (*sk_audit_fn)(const sk_audit_entry *e, void *ctx);
 int sk_audit_each(sk_txn *t, sk_arena *a, sk_audit_fn fn, void *ctx);

@@ -1,0 +1,510 @@
+/*
+ * spool.c — deferred index writes: records of the adjacency, time, type,
+ * property and key databases kept in memory and written sorted, appended
+ * (MDB_APPEND / MDB_APPENDDUP) wherever they sort after what the database
+ * already holds. Sorted writes touch each page once; appended ones fill
+ * every page.
+ *
+ * A write transaction always spools adjacency and time records; in bulk
+ * mode (sk_txn_bulk) it spools every index record. When the records held
+ * in memory pass the transaction's budget, every spool is sorted and
+ * written as a sorted run to a temporary file beside the case (unlinked as
+ * soon as it is made, so nothing is left behind by a crash). A flush — at
+ * commit, or at the first operation that reads or deletes index entries —
+ * merges each database's runs with what is still in memory and writes the
+ * result in one ordered pass. A flush ends bulk mode.
+ *
+ * Invariants: records are ordered as LMDB orders them (spool_int.h);
+ * identical records are written once, as LMDB keeps one copy of a
+ * duplicate; the memory the spools hold, counted by spool_cost, stays
+ * under the budget between calls.
+ */
+#include "spool_int.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RUN_BUF ((size_t)1 << 20)  /* most a merge reads of a run at a time */
+#define RUN_BUF_MIN ((size_t)4096) /* least (more than a record) */
+
+struct run {
+    off_t off;       /* where the run starts in the spool's file */
+    uint64_t len;    /* its bytes */
+};
+
+typedef struct sk_spool {
+    enum sk_db db;
+    bool fixed_key;  /* every key of DB has one length: key||data sorts as LMDB does */
+    uint8_t *data;   /* the records in memory, in arrival order */
+    size_t len, cap; /* bytes used and allocated in data */
+    size_t n;        /* records in data */
+    size_t fixed_size; /* the size of every record so far; 0 when they differ */
+    int fd;          /* the temporary file of the runs; -1 before the first */
+    off_t fend;      /* bytes written to fd */
+    struct run *runs;
+    size_t nruns, caprun;
+} sk_spool;
+
+static bool db_fixed_key(enum sk_db db)
+{
+    return db == DB_ADJ || db == DB_TIME || db == DB_TYPE;
+}
+
+/* Sorts the records of SP in place (SP->data ends up in order). */
+static int sort_spool(sk_txn *t, sk_spool *sp)
+{
+    int rc = sk__spool_sort(&sp->data, &sp->cap, sp->len, sp->n, sp->fixed_size, sp->fixed_key);
+    return rc ? sk_txn_fail(t, rc, "out of memory") : SK_OK;
+}
+
+/* Memory SP holds and needs to sort: the records with the room they may
+ * grow into (capacity doubles), and the sort's scratch: a copy of
+ * fixed-size records, or two 16-byte references per record and a copy. */
+static size_t spool_cost(const sk_spool *sp)
+{
+    size_t refs = 2 * sp->n * (sizeof(uint64_t) + sizeof(void *));
+    size_t sort = sp->fixed_size && sp->fixed_key ? sp->len : sp->len + refs;
+    return 2 * sp->len + sort;
+}
+
+/* ---- runs in a temporary file ---- */
+
+static int io_fail(sk_txn *t, int err, const char *what)
+{
+    if (err == ENOSPC || err == EFBIG || err == EDQUOT)
+        return sk_txn_fail(t, SK_EDISKFULL,
+                           "%s: no space left for the sorted runs of the index writes (%s); "
+                           "nothing was written to the case",
+                           t->s->path, what);
+    return sk_txn_fail(t, SK_EIO, "%s: sorted runs of the index writes: %s: %s", t->s->path,
+                       what, strerror(err));
+}
+
+/* A temporary file beside the case (the same disk), unlinked at once. */
+static int open_runs(sk_txn *t, sk_spool *sp)
+{
+    char dir[4096], tmpl[4200];
+    snprintf(dir, sizeof dir, "%s", t->s->path);
+    snprintf(tmpl, sizeof tmpl, "%s/.skein-bulk-XXXXXX", dirname(dir));
+    int fd = mkstemp(tmpl);
+    if (fd < 0)
+        return io_fail(t, errno, "cannot make a temporary file");
+    unlink(tmpl);
+    sp->fd = fd;
+    sp->fend = 0;
+    return SK_OK;
+}
+
+static int write_all(sk_txn *t, int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return io_fail(t, w < 0 ? errno : ENOSPC, "writing a sorted run");
+        p += w;
+        n -= (size_t)w;
+    }
+    return SK_OK;
+}
+
+/* Sorts what SP holds and writes it to its file as one run. */
+static int spill(sk_txn *t, sk_spool *sp)
+{
+    if (!sp->n)
+        return SK_OK;
+    int rc = sp->fd < 0 ? open_runs(t, sp) : SK_OK;
+    if (rc)
+        return rc;
+    if (sp->nruns == sp->caprun) {
+        size_t cap = sp->caprun ? sp->caprun * 2 : 8;
+        struct run *r = realloc(sp->runs, cap * sizeof *r);
+        if (!r)
+            return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+        sp->runs = r;
+        sp->caprun = cap;
+    }
+    rc = sort_spool(t, sp);
+    if (!rc)
+        rc = write_all(t, sp->fd, sp->data, sp->len);
+    if (rc)
+        return rc;
+    sp->runs[sp->nruns++] = (struct run){sp->fend, sp->len};
+    sp->fend += (off_t)sp->len;
+    t->spooled -= spool_cost(sp);
+    sp->len = sp->n = 0;
+    return SK_OK;
+}
+
+/* ---- merging runs and memory ---- */
+
+typedef struct source {
+    const uint8_t *rec;      /* current record; NULL when exhausted */
+    bool in_memory;          /* the records still in memory, else a run */
+    const uint8_t *mem, *mem_end;
+    /* a run */
+    int fd;
+    off_t off;               /* next byte to read */
+    uint64_t left;           /* bytes of the run not yet read */
+    uint8_t *buf;
+    size_t blen, bpos, bcap;
+} source;
+
+static int src_next(sk_txn *t, source *s)
+{
+    if (s->in_memory) {
+        s->rec = s->mem < s->mem_end ? s->mem : NULL;
+        if (s->rec)
+            s->mem += rec_size(s->rec);
+        return SK_OK;
+    }
+    size_t avail = s->blen - s->bpos;
+    if (avail < REC_HDR || avail < rec_size(s->buf + s->bpos)) {
+        if (avail == 0 && s->left == 0) {
+            s->rec = NULL;
+            return SK_OK;
+        }
+        memmove(s->buf, s->buf + s->bpos, avail);
+        s->blen = avail;
+        s->bpos = 0;
+        while (s->left && s->blen < s->bcap) {
+            size_t want = s->bcap - s->blen < s->left ? s->bcap - s->blen : (size_t)s->left;
+            ssize_t r = pread(s->fd, s->buf + s->blen, want, s->off);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return io_fail(t, r < 0 ? errno : EIO, "reading a sorted run");
+            s->blen += (size_t)r;
+            s->off += r;
+            s->left -= (uint64_t)r;
+        }
+        avail = s->blen;
+        if (avail < REC_HDR || avail < rec_size(s->buf))
+            return sk_txn_fail(t, SK_EIO, "%s: a sorted run of the index writes is truncated",
+                               t->s->path);
+    }
+    s->rec = s->buf + s->bpos;
+    s->bpos += rec_size(s->rec);
+    return SK_OK;
+}
+
+/* A binary min-heap of sources by current record. */
+static void heap_down(source **h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && rec_cmp(h[l]->rec, h[m]->rec) < 0)
+            m = l;
+        if (l + 1 < n && rec_cmp(h[l + 1]->rec, h[m]->rec) < 0)
+            m = l + 1;
+        if (m == i)
+            return;
+        source *x = h[i];
+        h[i] = h[m];
+        h[m] = x;
+        i = m;
+    }
+}
+
+/* ---- writing into LMDB ----
+ *
+ * Records arrive in order. While they sort at or before the database's
+ * last key they are put normally; from the first one after it, every key
+ * is appended, and the data items of one key go in one MDB_MULTIPLE put
+ * (DUPFIXED), appended to the key's run of duplicates. */
+
+typedef struct writer {
+    sk_txn *t;
+    MDB_cursor *c;
+    bool dup;                /* a DUPSORT|DUPFIXED database */
+    bool append;             /* every record from here on sorts last */
+    uint8_t last[512];       /* the database's last key before the flush */
+    size_t lastlen;
+    bool empty;              /* the database was empty */
+    uint8_t key[512];        /* key of the pending group */
+    size_t klen;
+    uint8_t *vals;           /* data items of the pending group, contiguous */
+    size_t vlen, nvals, capvals;
+    bool have;               /* a group is pending */
+} writer;
+
+static int put_group(writer *w)
+{
+    if (!w->have)
+        return SK_OK;
+    w->have = false;
+    MDB_val k = {w->klen, w->key};
+    int rc;
+    if (w->append && w->dup && w->nvals > 1) {
+        MDB_val v[2] = {{w->vlen, w->vals}, {w->nvals, NULL}};
+        rc = mdb_cursor_put(w->c, &k, v, MDB_APPEND | MDB_APPENDDUP | MDB_MULTIPLE);
+    } else {
+        rc = 0;
+        for (size_t i = 0; !rc && i < w->nvals; i++) {
+            MDB_val v = {w->vlen, w->vals + i * w->vlen};
+            unsigned flags = !w->append ? 0 : i ? MDB_APPENDDUP : MDB_APPEND;
+            rc = mdb_cursor_put(w->c, &k, &v, flags);
+        }
+    }
+    return rc ? sk__mdb_fail(w->t, rc, "writing an index") : SK_OK;
+}
+
+static int writer_add(writer *w, const uint8_t *rec)
+{
+    size_t kl = rec_klen(rec), vl = rec_vlen(rec);
+    const uint8_t *k = rec + REC_HDR, *v = k + kl;
+    if (w->have && kl == w->klen && memcmp(k, w->key, kl) == 0) {
+        const uint8_t *prev = w->vals + (w->nvals - 1) * w->vlen;
+        /* A repeated record (or a repeated key where there are no duplicates). */
+        if (!w->dup || (vl == w->vlen && memcmp(prev, v, vl) == 0))
+            return SK_OK;
+        if (vl != w->vlen)
+            return sk_txn_fail(w->t, SK_ECORRUPT, "index records of unequal size");
+    } else {
+        int rc = put_group(w);
+        if (rc)
+            return rc;
+        if (!w->append && (w->empty || bytes_cmp(k, kl, w->last, w->lastlen) > 0))
+            w->append = true;
+        memcpy(w->key, k, kl);
+        w->klen = kl;
+        w->vlen = vl;
+        w->nvals = 0;
+        w->have = true;
+    }
+    if ((w->nvals + 1) * vl > w->capvals) {
+        size_t cap = w->capvals ? w->capvals * 2 : 4096;
+        while (cap < (w->nvals + 1) * vl)
+            cap *= 2;
+        uint8_t *p = realloc(w->vals, cap);
+        if (!p)
+            return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
+        w->vals = p;
+        w->capvals = cap;
+    }
+    memcpy(w->vals + w->nvals * vl, v, vl);
+    w->nvals++;
+    return SK_OK;
+}
+
+static int writer_open(sk_txn *t, enum sk_db db, writer *w)
+{
+    *w = (writer){.t = t, .dup = db != DB_KEY};
+    int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &w->c);
+    if (rc)
+        return sk__mdb_fail(t, rc, "index");
+    MDB_val k, v;
+    rc = mdb_cursor_get(w->c, &k, &v, MDB_LAST);
+    if (rc == MDB_NOTFOUND) {
+        w->empty = true;
+    } else if (rc) {
+        mdb_cursor_close(w->c);
+        return sk__mdb_fail(t, rc, "index");
+    } else {
+        w->lastlen = k.mv_size;
+        memcpy(w->last, k.mv_data, k.mv_size);
+    }
+    return SK_OK;
+}
+
+static void writer_close(writer *w)
+{
+    mdb_cursor_close(w->c);
+    free(w->vals);
+}
+
+/* Writes every record of SP (its runs and its memory) into its database. */
+static int write_spool(sk_txn *t, sk_spool *sp)
+{
+    size_t nsrc = sp->nruns + 1;
+    source *srcs = calloc(nsrc, sizeof *srcs);
+    source **heap = calloc(nsrc, sizeof *heap);
+    int rc = srcs && heap ? sort_spool(t, sp) : sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    if (!rc)
+        srcs[0] = (source){.in_memory = true, .mem = sp->data, .mem_end = sp->data + sp->len};
+    /* The read buffers share the budget; each holds at least a record. */
+    size_t bcap = (t->budget ? t->budget : SK_SPOOL_BUDGET) / (sp->nruns + 1);
+    bcap = bcap < RUN_BUF_MIN ? RUN_BUF_MIN : bcap > RUN_BUF ? RUN_BUF : bcap;
+    for (size_t i = 0; !rc && i < sp->nruns; i++) {
+        srcs[i + 1] = (source){.fd = sp->fd, .off = sp->runs[i].off, .left = sp->runs[i].len,
+                               .buf = malloc(bcap), .bcap = bcap};
+        if (!srcs[i + 1].buf)
+            rc = sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    }
+    size_t nh = 0;
+    for (size_t i = 0; !rc && i < nsrc; i++) {
+        rc = src_next(t, &srcs[i]);
+        if (!rc && srcs[i].rec)
+            heap[nh++] = &srcs[i];
+    }
+    for (size_t i = nh; i-- > 0;)
+        heap_down(heap, nh, i);
+    writer w;
+    if (!rc)
+        rc = writer_open(t, sp->db, &w);
+    if (!rc) {
+        while (!rc && nh) {
+            source *s = heap[0];
+            rc = writer_add(&w, s->rec);
+            if (!rc)
+                rc = src_next(t, s);
+            if (!rc && !s->rec)
+                heap[0] = heap[--nh];
+            heap_down(heap, nh, 0);
+        }
+        if (!rc)
+            rc = put_group(&w);
+        writer_close(&w);
+    }
+    for (size_t i = 1; srcs && i < nsrc; i++)
+        free(srcs[i].buf);
+    free(srcs);
+    free(heap);
+    return rc;
+}
+
+/* ---- the spools of a transaction ---- */
+
+static void spool_free(sk_spool *sp)
+{
+    if (!sp)
+        return;
+    if (sp->fd >= 0)
+        close(sp->fd);
+    free(sp->data);
+    free(sp->runs);
+    free(sp);
+}
+
+void sk__spool_discard(sk_txn *t)
+{
+    for (int i = 0; i < DB_COUNT; i++) {
+        spool_free(t->spool[i]);
+        t->spool[i] = NULL;
+    }
+    t->spooled = 0;
+    t->bulk = false;
+    sk__idtab_free(&t->keys);
+    sk__idtab_free(&t->links);
+    t->links_from = 0;
+    t->links_on = false;
+}
+
+static int spill_all(sk_txn *t)
+{
+    for (int i = 0; i < DB_COUNT; i++) {
+        int rc = t->spool[i] ? spill(t, t->spool[i]) : SK_OK;
+        if (rc)
+            return rc;
+    }
+    return SK_OK;
+}
+
+int sk__spool_add(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v,
+                  size_t vl)
+{
+    sk_spool *sp = t->spool[db];
+    if (!sp) {
+        sp = calloc(1, sizeof *sp);
+        if (!sp)
+            return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+        sp->db = db;
+        sp->fixed_key = db_fixed_key(db);
+        sp->fd = -1;
+        t->spool[db] = sp;
+    }
+    size_t sz = REC_HDR + kl + vl;
+    if (sp->len + sz > sp->cap) {
+        size_t cap = sp->cap ? sp->cap * 2 : 65536;
+        while (cap < sp->len + sz)
+            cap *= 2;
+        uint8_t *p = realloc(sp->data, cap);
+        if (!p)
+            return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+        sp->data = p;
+        sp->cap = cap;
+    }
+    uint16_t k16 = (uint16_t)kl, v16 = (uint16_t)vl;
+    uint8_t *r = sp->data + sp->len;
+    memcpy(r, &k16, 2);
+    memcpy(r + 2, &v16, 2);
+    memcpy(r + REC_HDR, k, kl);
+    memcpy(r + REC_HDR + kl, v, vl);
+    if (sp->n == 0 && sp->nruns == 0)
+        sp->fixed_size = sz;
+    else if (sp->fixed_size != sz)
+        sp->fixed_size = 0;
+    t->spooled -= spool_cost(sp);
+    sp->len += sz;
+    sp->n++;
+    t->spooled += spool_cost(sp);
+    if (t->spooled <= (t->budget ? t->budget : SK_SPOOL_BUDGET))
+        return SK_OK;
+    return spill_all(t);
+}
+
+int sk__spool_flush(sk_txn *t)
+{
+    if (t->poisoned)
+        return SK_EPOISONED;
+    int rc = SK_OK;
+    for (int i = 0; !rc && i < DB_COUNT; i++) {
+        sk_spool *sp = t->spool[i];
+        if (sp && (sp->n || sp->nruns))
+            rc = write_spool(t, sp);
+    }
+    size_t budget = t->budget;
+    sk__spool_discard(t);
+    t->budget = budget;
+    return rc;
+}
+
+size_t sk__spool_runs(const sk_txn *t)
+{
+    size_t n = 0;
+    for (int i = 0; i < DB_COUNT; i++)
+        n += t->spool[i] ? t->spool[i]->nruns : 0;
+    return n;
+}
+
+int sk__spool_settle(sk_txn *t, enum sk_db db)
+{
+    if (!t->bulk) {
+        bool any = false;
+        for (int i = 0; i < DB_COUNT && !any; i++) {
+            const sk_spool *sp = t->spool[i];
+            any = sp && (db == DB_COUNT || (int)db == i) && (sp->n || sp->nruns);
+        }
+        if (!any)
+            return SK_OK;
+    }
+    return sk__spool_flush(t);
+}
+
+int sk_txn_bulk(sk_txn *t)
+{
+    int rc = sk__check_write(t);
+    if (rc)
+        return rc;
+    if (t->bulk)
+        return SK_OK;
+    MDB_stat ent, link;
+    rc = mdb_stat(t->txn, t->s->dbi[DB_ENT], &ent);
+    if (!rc)
+        rc = mdb_stat(t->txn, t->s->dbi[DB_LINK], &link);
+    if (rc)
+        return sk__mdb_fail(t, rc, "bulk");
+    if (ent.ms_entries || link.ms_entries)
+        return sk_txn_fail(t, SK_EINVAL,
+                           "%s: a bulk load needs an empty case (this one holds %llu entities "
+                           "and %llu links)",
+                           t->s->path, (unsigned long long)ent.ms_entries,
+                           (unsigned long long)link.ms_entries);
+    t->bulk = true;
+    return SK_OK;
+}

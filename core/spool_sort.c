@@ -1,0 +1,227 @@
+/*
+ * spool_sort.c — sorting spooled records into LMDB's order (spool_int.h).
+ *
+ * Records of one size with keys of one length (adjacency, time, type) are
+ * sorted in place as byte strings; others through references, then
+ * gathered in order. Both are most-significant-first radix sorts on 8-byte
+ * chunks, least-significant-first within a chunk, with the ties on a
+ * chunk sorted on the next one and small groups insertion-sorted.
+ */
+#include "spool_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SMALL_SORT 24              /* groups this small are insertion-sorted */
+
+typedef struct ref {
+    uint64_t pfx;    /* 8 bytes of the sort string at the current depth */
+    const uint8_t *rec;
+} ref;
+
+/* ---- sorting through references ----
+ *
+ * An MSD radix sort on 8-byte chunks of each record's sort string (key and
+ * data for a fixed-length key, else the key zero-padded, which orders as
+ * LMDB does or ties), LSD radix within a chunk; ties on a chunk are sorted
+ * on the next one, small groups and groups past the end of every string
+ * with the exact comparison. Adjacency records sort by entity id in the
+ * first chunk, leaving groups of one entity's records.
+ */
+
+static uint64_t chunk(const uint8_t *rec, unsigned depth, bool fixed_key, size_t *len)
+{
+    size_t kl = rec_klen(rec);
+    size_t sl = fixed_key ? kl + rec_vlen(rec) : kl;
+    size_t at = (size_t)depth * 8;
+    *len = sl;
+    if (at >= sl)
+        return 0;
+    const uint8_t *s = rec + REC_HDR + at;
+    size_t n = sl - at < 8 ? sl - at : 8;
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; i++)
+        v = (v << 8) | (i < n ? s[i] : 0);
+    return v;
+}
+
+static void insertion_sort(ref *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        ref x = a[i];
+        size_t j = i;
+        while (j > 0 && rec_cmp(a[j - 1].rec, x.rec) > 0) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
+}
+
+static int ref_cmp(const void *x, const void *y)
+{
+    return rec_cmp(((const ref *)x)->rec, ((const ref *)y)->rec);
+}
+
+/* Stable LSD radix sort of A by pfx, TMP as scratch; skips the bytes every
+ * record shares. */
+static void radix(ref *a, ref *tmp, size_t n)
+{
+    size_t cnt[8][256] = {{0}};
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            cnt[b][(a[i].pfx >> (8 * b)) & 255]++;
+    ref *src = a, *dst = tmp;
+    for (int b = 0; b < 8; b++) {
+        if (cnt[b][(a[0].pfx >> (8 * b)) & 255] == n)
+            continue;
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[b][d];
+            cnt[b][d] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[cnt[b][(src[i].pfx >> (8 * b)) & 255]++] = src[i];
+        ref *sw = src;
+        src = dst;
+        dst = sw;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+}
+
+static void sort_refs(ref *a, ref *tmp, size_t n, unsigned depth, bool fixed_key)
+{
+    if (n <= SMALL_SORT) {
+        insertion_sort(a, n);
+        return;
+    }
+    size_t maxlen = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        a[i].pfx = chunk(a[i].rec, depth, fixed_key, &len);
+        if (len > maxlen)
+            maxlen = len;
+    }
+    if ((size_t)depth * 8 >= maxlen) {
+        /* Equal sort strings (variable keys): order by length, then data. */
+        qsort(a, n, sizeof *a, ref_cmp);
+        return;
+    }
+    radix(a, tmp, n);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && a[j].pfx == a[i].pfx)
+            j++;
+        if (j - i > 1)
+            sort_refs(a + i, tmp + i, j - i, depth + 1, fixed_key);
+        i = j;
+    }
+}
+
+/* ---- sorting records of one size ----
+ *
+ * When every record of a spool has one size (adjacency, time and type
+ * records do), its key has one length too, so key||data orders as LMDB
+ * orders the records: they are sorted in place as plain byte strings,
+ * radix passes reading the digits straight from the records. Sorting
+ * pointers instead would fetch every record from a random place, twice. */
+
+/* Sorts N records of RSZ bytes at A (TMP as scratch) on their bytes from
+ * OFF on, knowing they agree before OFF. */
+static void sort_fixed(uint8_t *a, uint8_t *tmp, size_t n, size_t rsz, size_t off)
+{
+    size_t w = rsz - off < 8 ? rsz - off : 8;   /* bytes in this chunk */
+    if (n <= SMALL_SORT || w == 0) {
+        uint8_t x[MAX_REC];
+        for (size_t i = 1; i < n; i++) {
+            if (memcmp(a + (i - 1) * rsz + off, a + i * rsz + off, rsz - off) <= 0)
+                continue;
+            memcpy(x, a + i * rsz, rsz);
+            size_t j = i;
+            while (j > 0 && memcmp(a + (j - 1) * rsz + off, x + off, rsz - off) > 0) {
+                memcpy(a + j * rsz, a + (j - 1) * rsz, rsz);
+                j--;
+            }
+            memcpy(a + j * rsz, x, rsz);
+        }
+        return;
+    }
+    size_t cnt[8][256] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *r = a + i * rsz + off;
+        for (size_t b = 0; b < w; b++)
+            cnt[b][r[b]]++;
+    }
+    uint8_t *src = a, *dst = tmp;
+    for (size_t b = w; b-- > 0;) {   /* least significant byte first */
+        if (cnt[b][a[off + b]] == n)
+            continue;
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[b][d];
+            cnt[b][d] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const uint8_t *r = src + i * rsz;
+            memcpy(dst + cnt[b][r[off + b]]++ * rsz, r, rsz);
+        }
+        uint8_t *sw = src;
+        src = dst;
+        dst = sw;
+    }
+    if (src != a)
+        memcpy(a, src, n * rsz);
+    if (off + w >= rsz)
+        return;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && memcmp(a + i * rsz + off, a + j * rsz + off, w) == 0)
+            j++;
+        if (j - i > 1)
+            sort_fixed(a + i * rsz, tmp + i * rsz, j - i, rsz, off + w);
+        i = j;
+    }
+}
+int sk__spool_sort(uint8_t **data, size_t *cap, size_t len, size_t n, size_t fixed_size,
+                   bool fixed_key)
+{
+    if (n < 2)
+        return SK_OK;
+    if (fixed_size && fixed_key) {
+        uint8_t *tmp = malloc(len);
+        if (!tmp)
+            return SK_ENOMEM;
+        sort_fixed(*data, tmp, n, fixed_size, REC_HDR);
+        free(tmp);
+        return SK_OK;
+    }
+    ref *a = malloc(n * sizeof *a), *tmp = malloc(n * sizeof *tmp);
+    uint8_t *out = malloc(len);
+    if (!a || !tmp || !out) {
+        free(a);
+        free(tmp);
+        free(out);
+        return SK_ENOMEM;
+    }
+    const uint8_t *p = *data;
+    for (size_t i = 0; i < n; i++) {
+        a[i].rec = p;
+        p += rec_size(p);
+    }
+    sort_refs(a, tmp, n, 0, fixed_key);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t sz = rec_size(a[i].rec);
+        memcpy(out + at, a[i].rec, sz);
+        at += sz;
+    }
+    free(a);
+    free(tmp);
+    free(*data);
+    *data = out;
+    *cap = len;
+    return SK_OK;
+}
