@@ -8,14 +8,18 @@
  *
  * Every run's answer size is kept: the three implementations must agree
  * (neighbourhood sizes, path lengths, match counts), and the figures say
- * when they do not. SQLite statements stop after SQL_TIMEOUT seconds and a
+ * when they do not. A question asked with `| count entities` answers with
+ * a one-row table whose cell is the size. SQLite statements stop after SQL_TIMEOUT seconds and a
  * question stops asking SQLite after SQL_BUDGET seconds, so a run stays
  * bounded; the figures say how many runs that cut.
  */
 #include "bench.h"
 
+#include "query.h"
+
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define SQL_TIMEOUT 10.0     /* seconds for one SQLite statement */
 #define SQL_BUDGET 60.0      /* seconds of SQLite for one question */
@@ -76,6 +80,35 @@ static int ask_sql(qctx *c, const bench_question *q, int i, int64_t *size)
     return SK_EINVAL;
 }
 
+/* The answer of a count question: the cell of its one-row table (the
+ * entities counted), with the notice. */
+static int count_answer(void *ctx, const sk_result *r)
+{
+    bench_answer *a = ctx;
+    if (r->kind == SK_RESULT_TABLE && r->table.nrows == 1 && r->table.ncols == 1 &&
+        r->table.cells[0].type == SK_V_INT)
+        a->size = r->table.cells[0].u.i;
+    snprintf(a->notice, sizeof a->notice, "%s", r->notice ? r->notice : "");
+    return SK_OK;
+}
+
+/* Asks TEXT of skein's query layer (audit off): a count question here,
+ * any other through bench_qapi. */
+static int ask_api(qctx *c, const char *text, bench_answer *a)
+{
+    if (!strstr(text, "| count entities"))
+        return bench_qapi(c->s, text, false, a, &c->api_failed);
+    sk_query_opts o = {.no_audit = true, .user = "skein-bench"};
+    sk_query_error err = {0};
+    *a = (bench_answer){.size = -1};
+    int rc = sk_query_exec(c->s, text, strlen(text), &o, count_answer, a, &err);
+    if (rc && !c->api_failed) {
+        fprintf(stderr, "query failed: %s\n%s\n", text, err.msg);
+        c->api_failed = true;
+    }
+    return rc;
+}
+
 /* Run I of Q on the three implementations; MEASURE false for warm-up. */
 static void run_once(qctx *c, const bench_question *q, int i, qseries *r, bool measure,
                      double *sql_spent)
@@ -84,7 +117,7 @@ static void run_once(qctx *c, const bench_question *q, int i, qseries *r, bool m
     bench_question_text(q, &c->w, i, text, sizeof text);
     bench_answer a;
     bench_clock k = bench_clock_start();
-    int rc = bench_qapi(c->s, text, false, &a, &c->api_failed);
+    int rc = ask_api(c, text, &a);
     if (rc)
         return;   /* reported once; the series stay aligned run by run */
     if (measure) {

@@ -17,7 +17,7 @@
 int sk_exec_access(sk_exec *x)
 {
     x->clearance = -1;
-    const char *user = sk_exec_user(x->opts);
+    const char *user = sk_exec_user(x);
     char key[300];
     snprintf(key, sizeof key, "clearance:%s", user);
     const char *v;

@@ -304,6 +304,13 @@ typedef enum sk_ast_format {
 #undef SK_AST_FORMAT_ENUM
 } sk_ast_format;
 
+typedef enum sk_countable {
+    SK_COUNT_ALL = 0,  /* bare 'count' */
+#define SK_COUNTABLE_ENUM(name, text) SK_COUNT_##name,
+    SK_COUNTABLES(SK_COUNTABLE_ENUM)
+#undef SK_COUNTABLE_ENUM
+} sk_countable;
+
 typedef enum sk_layout {
     SK_LAYOUT_NONE = 0,
 #define SK_LAYOUT_ENUM(name, text) SK_LAYOUT_##name,
@@ -443,7 +450,8 @@ static inline bool sk_ast_has(const sk_ast_clauses *c, sk_clause cl)
     X(FILTER, "where", 0)                                                         \
     X(PURGE, "purge", SK_CLBIT(REASON))                                           \
     X(RETAIN, "retain", SK_CLBIT(UNTIL) | SK_CLBIT(REASON))                       \
-    X(REVIEW, "review due", SK_CLBIT(TIME) | SK_CLBIT(LIMIT))
+    X(REVIEW, "review due", SK_CLBIT(TIME) | SK_CLBIT(LIMIT))                     \
+    X(COUNT, "count", 0)
 
 typedef enum sk_stage_kind {
     SK_STAGE_NONE = 0,
@@ -494,10 +502,12 @@ const char *sk_clause_syntax(sk_clause c);
  *   PURGE        purge REF reason "…"                    u.ref
  *   RETAIN       retain REF until DATE reason "…"        u.ref
  *   REVIEW       review due [before DATE]                (none)
+ *   COUNT        count [entities|links|paths|rows]       u.count (a stage after '|')
  *
  * 'shortest path from …' parses as PATH. Stages that work on "the piped
  * graph or the whole store" (rank, communities, components, export, where)
  * carry nothing saying which: that is the position in the pipeline.
+ * 'count' always takes the piped result.
  */
 typedef struct sk_ast_stage {
     sk_stage_kind kind;
@@ -521,6 +531,7 @@ typedef struct sk_ast_stage {
         struct { sk_ast_ref target; sk_ast_name prop; sk_ast_lit value; } set; /* value NULL removes */
         struct { sk_ast_format format; sk_ast_lit file; } export;  /* file STR */
         sk_ast_cond *filter;
+        sk_countable count;
     } u;
     sk_ast_clauses cl;
 } sk_ast_stage;

@@ -517,6 +517,15 @@ static void clause(pbuf *b, const sk_ast_clauses *cl, sk_clause c)
     }
 }
 
+/* Spelling of what a count stage counts ("entities"). */
+static const char *countable_name(sk_countable c)
+{
+#define SK_COUNTABLE_ROW(tag, text) [SK_COUNT_##tag] = text,
+    static const char *const names[] = {[SK_COUNT_ALL] = "", SK_COUNTABLES(SK_COUNTABLE_ROW)};
+#undef SK_COUNTABLE_ROW
+    return (size_t)c < sizeof names / sizeof names[0] ? names[c] : "";
+}
+
 static void path_operands(pbuf *b, const sk_ast_stage *st)
 {
     puts_(b, " from ");
@@ -588,6 +597,10 @@ static void operands(pbuf *b, const sk_ast_stage *st)
         lit(b, &st->u.export.file);
         break;
     case SK_STAGE_FILTER: put(b, " ", 1), cond(b, st->u.filter, 0); break;
+    case SK_STAGE_COUNT:
+        if (st->u.count != SK_COUNT_ALL)
+            putf(b, " %s", countable_name(st->u.count));
+        break;
     case SK_STAGE_COMMUNITIES:
     case SK_STAGE_COMPONENTS:
     case SK_STAGE_STATS:

@@ -6,6 +6,14 @@
  *
  * Output order is part of the contract: graph nodes and links are sorted
  * by id, so the same query on the same case prints the same bytes.
+ *
+ * A graph builder made while the statement's next stage only counts
+ * (x->counting) is hollow: it keeps the ids of what is added, deduplicated
+ * and filtered by access exactly as a full one, but reads a record only
+ * when it needs one — a link's ends when the caller does not give them,
+ * and an entity's or link's assertions when the user has a clearance that
+ * could hide it. Its counts are therefore the full builder's counts. It
+ * keeps the ids in its two id maps only, and lays them out at the end.
  */
 #include "exec_int.h"
 
@@ -79,17 +87,17 @@ struct sk_gbuild {
     sk_id **paths;
     size_t *plen;
     size_t npaths, capp;
-    sk_arena *scratch;
+    sk_arena *scratch;       /* the record being read; made at first use */
+    bool hollow;             /* ids only: the result is counted, not shown */
 };
 
 int sk_gb_new(sk_exec *x, sk_gbuild **out)
 {
     sk_gbuild *b = calloc(1, sizeof *b);
-    if (!b || !(b->scratch = sk_arena_new())) {
-        free(b);
+    if (!b)
         return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
-    }
     b->x = x;
+    b->hollow = x->counting;
     sk_idmap_init(&b->node_ix);
     sk_idmap_init(&b->link_ix);
     *out = b;
@@ -110,6 +118,18 @@ void sk_gb_free(sk_gbuild *b)
     free(b);
 }
 
+/* The scratch arena, emptied for the next record; NULL on ENOMEM
+ * (recorded). */
+static sk_arena *scratch(sk_gbuild *b)
+{
+    if (!b->scratch && !(b->scratch = sk_arena_new())) {
+        sk_exec_fail(b->x, SK_ENOMEM, b->x->stmt->span, "out of memory");
+        return NULL;
+    }
+    sk_arena_reset(b->scratch);
+    return b->scratch;
+}
+
 static int grow(sk_exec *x, void **p, size_t *cap, size_t n, size_t size)
 {
     if (n < *cap)
@@ -125,6 +145,24 @@ static int grow(sk_exec *x, void **p, size_t *cap, size_t n, size_t size)
 
 size_t sk_gb_nnodes(const sk_gbuild *b) { return b->nnodes; }
 
+/* Records node ID in a hollow builder: its index in node_ix only. */
+static int hollow_node(sk_gbuild *b, sk_id id, size_t *idx)
+{
+    sk_exec *x = b->x;
+    /* Without a clearance nothing is hidden: no record is read. */
+    if (x->clearance >= 0 && !sk_exec_visible_entity(x, id)) {
+        if (idx)
+            *idx = SIZE_MAX;
+        return SK_OK;
+    }
+    if (sk_idmap_put(&b->node_ix, id, b->nnodes) < 0)
+        return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
+    if (idx)
+        *idx = b->nnodes;
+    b->nnodes++;
+    return SK_OK;
+}
+
 int sk_gb_node(sk_gbuild *b, sk_id id, size_t *idx)
 {
     sk_exec *x = b->x;
@@ -134,12 +172,16 @@ int sk_gb_node(sk_gbuild *b, sk_id id, size_t *idx)
             *idx = (size_t)*have;
         return SK_OK;
     }
+    if (b->hollow)
+        return hollow_node(b, id, idx);
     int rc = grow(x, (void **)&b->nodes, &b->capn, b->nnodes, sizeof *b->nodes);
     if (rc)
         return rc;
-    sk_arena_reset(b->scratch);
+    sk_arena *a = scratch(b);
+    if (!a)
+        return SK_ENOMEM;
     sk_entity e;
-    rc = sk_entity_get(x->t, id, b->scratch, &e);
+    rc = sk_entity_get(x->t, id, a, &e);
     if (rc)
         return sk_exec_store_fail(x, rc, x->stmt->span);
     if (!sk_exec_visible(x, e.asserts, e.nasserts)) {
@@ -170,6 +212,18 @@ int sk_gb_node(sk_gbuild *b, sk_id id, size_t *idx)
     return SK_OK;
 }
 
+/* Records link ID in a hollow builder (its index in link_ix only), and its
+ * ends SRC and DST. */
+static int hollow_link(sk_gbuild *b, sk_id id, sk_id src, sk_id dst)
+{
+    sk_exec *x = b->x;
+    if (sk_idmap_put(&b->link_ix, id, b->nlinks) < 0)
+        return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
+    b->nlinks++;
+    int rc = sk_gb_node(b, src, NULL);
+    return rc ? rc : sk_gb_node(b, dst, NULL);
+}
+
 int sk_gb_link(sk_gbuild *b, sk_id id)
 {
     sk_exec *x = b->x;
@@ -177,14 +231,18 @@ int sk_gb_link(sk_gbuild *b, sk_id id)
         return SK_OK;
     if (x->clearance >= 0 && !sk_exec_visible_link(x, id))
         return SK_OK;
-    int rc = grow(x, (void **)&b->links, &b->capl, b->nlinks, sizeof *b->links);
-    if (rc)
+    int rc = SK_OK;
+    if (!b->hollow && (rc = grow(x, (void **)&b->links, &b->capl, b->nlinks, sizeof *b->links)))
         return rc;
-    sk_arena_reset(b->scratch);
+    sk_arena *a = scratch(b);
+    if (!a)
+        return SK_ENOMEM;
     sk_link l;
-    rc = sk_link_get(x->t, id, b->scratch, &l);
+    rc = sk_link_get(x->t, id, a, &l);
     if (rc)
         return sk_exec_store_fail(x, rc, x->stmt->span);
+    if (b->hollow)
+        return hollow_link(b, id, l.src, l.dst);
     sk_rlink *r = &b->links[b->nlinks];
     *r = (sk_rlink){.id = id, .src = l.src, .dst = l.dst, .directed = l.directed,
                     .t_start = l.t_start, .t_end = l.t_end, .t_off = l.t_off,
@@ -209,7 +267,19 @@ int sk_gb_link(sk_gbuild *b, sk_id id)
     return rc ? rc : sk_gb_node(b, dst, NULL);
 }
 
-int sk_gb_path(sk_gbuild *b, const sk_id *links, size_t n)
+int sk_gb_adj(sk_gbuild *b, sk_id id, sk_id from, sk_id to)
+{
+    sk_exec *x = b->x;
+    if (!b->hollow)
+        return sk_gb_link(b, id);
+    if (sk_idmap_has(&b->link_ix, id))
+        return SK_OK;
+    if (x->clearance >= 0 && !sk_exec_visible_link(x, id))
+        return SK_OK;
+    return hollow_link(b, id, from, to);
+}
+
+int sk_gb_path(sk_gbuild *b, const sk_id *links, const sk_id *nodes, size_t n)
 {
     sk_exec *x = b->x;
     int rc = SK_OK;
@@ -233,7 +303,7 @@ int sk_gb_path(sk_gbuild *b, const sk_id *links, size_t n)
     b->plen[b->npaths] = n;
     b->npaths++;
     for (size_t i = 0; !rc && i < n; i++)
-        rc = sk_gb_link(b, links[i]);
+        rc = nodes ? sk_gb_adj(b, links[i], nodes[i], nodes[i + 1]) : sk_gb_link(b, links[i]);
     return rc;
 }
 
@@ -245,7 +315,7 @@ int sk_gb_graph(sk_gbuild *b, const sk_graph *g)
     for (size_t i = 0; !rc && i < g->nlinks; i++)
         rc = sk_gb_link(b, g->links[i].id);
     for (size_t i = 0; !rc && i < g->npaths; i++)
-        rc = sk_gb_path(b, g->paths[i], g->path_len[i]);
+        rc = sk_gb_path(b, g->paths[i], NULL, g->path_len[i]);
     return rc;
 }
 
@@ -261,6 +331,17 @@ static int by_link_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Lays out the ids of a hollow builder (in no particular order). */
+static void hollow_finish(sk_gbuild *b, sk_graph *g)
+{
+    for (size_t i = 0; i < b->node_ix.cap; i++)
+        if (b->node_ix.keys[i])
+            g->nodes[b->node_ix.vals[i]] = (sk_rnode){.id = b->node_ix.keys[i], .community = -1};
+    for (size_t i = 0; i < b->link_ix.cap; i++)
+        if (b->link_ix.keys[i])
+            g->links[b->link_ix.vals[i]] = (sk_rlink){.id = b->link_ix.keys[i]};
+}
+
 int sk_gb_finish(sk_gbuild *b, sk_result *r)
 {
     sk_exec *x = b->x;
@@ -272,9 +353,11 @@ int sk_gb_finish(sk_gbuild *b, sk_result *r)
     g->path_len = sk_arena_alloc(x->a, (b->npaths ? b->npaths : 1) * sizeof *g->path_len);
     if (!g->nodes || !g->links || !g->paths || !g->path_len)
         return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
-    if (b->nnodes)
+    if (b->hollow)
+        hollow_finish(b, g);
+    if (b->nnodes && !b->hollow)
         memcpy(g->nodes, b->nodes, b->nnodes * sizeof *g->nodes);
-    if (b->nlinks)
+    if (b->nlinks && !b->hollow)
         memcpy(g->links, b->links, b->nlinks * sizeof *g->links);
     if (b->npaths) {
         memcpy(g->paths, b->paths, b->npaths * sizeof *g->paths);
@@ -284,6 +367,10 @@ int sk_gb_finish(sk_gbuild *b, sk_result *r)
     g->nlinks = b->nlinks;
     g->npaths = b->npaths;
     r->no_dissemination = b->no_dissemination;
+    if (b->hollow) {
+        sk_gb_free(b);
+        return SK_OK;
+    }
     qsort(g->nodes, g->nnodes, sizeof *g->nodes, by_node_id);
     qsort(g->links, g->nlinks, sizeof *g->links, by_link_id);
     for (size_t i = 0; i < g->nnodes; i++)

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pwd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +47,7 @@ static const sk_stage_fn handlers[SK_STAGE__COUNT] = {
     [SK_STAGE_EXPORT] = sk_stage_export,
     [SK_STAGE_STATS] = sk_stage_stats,
     [SK_STAGE_FILTER] = sk_stage_filter,
+    [SK_STAGE_COUNT] = sk_stage_count,
     [SK_STAGE_PURGE] = sk_stage_purge,
     [SK_STAGE_RETAIN] = sk_stage_retain,
     [SK_STAGE_REVIEW] = sk_stage_review,
@@ -60,7 +60,7 @@ static bool takes_input(sk_stage_kind k)
 {
     switch (k) {
     case SK_STAGE_RANK: case SK_STAGE_COMMUNITIES: case SK_STAGE_COMPONENTS:
-    case SK_STAGE_EXPORT: case SK_STAGE_FILTER:
+    case SK_STAGE_EXPORT: case SK_STAGE_FILTER: case SK_STAGE_COUNT:
         return true;
     default:
         return false;
@@ -69,7 +69,21 @@ static bool takes_input(sk_stage_kind k)
 
 static bool needs_input(sk_stage_kind k)
 {
-    return k == SK_STAGE_EXPORT || k == SK_STAGE_FILTER;
+    return k == SK_STAGE_EXPORT || k == SK_STAGE_FILTER || k == SK_STAGE_COUNT;
+}
+
+/* Stages whose graph, when only counted, may hold ids alone: they build
+ * it with the graph builder and read nothing back from it, so a hollow
+ * result (build.c) gives the count they would have given in full. */
+static bool counts_hollow(sk_stage_kind k)
+{
+    switch (k) {
+    case SK_STAGE_NETWORK: case SK_STAGE_PATH: case SK_STAGE_PATHS: case SK_STAGE_SHORTEST:
+    case SK_STAGE_CONNECT:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static bool writes(const sk_ast_stmt *st)
@@ -164,7 +178,12 @@ static int run_stages(sk_exec *x, sk_result *out)
         if (rc)
             return rc;
         cur = (sk_result){0};
+        /* Followed by 'count': build only what the count needs. */
+        const sk_ast_stage *next = i + 1 < st->nstages ? &st->stages[i + 1] : NULL;
+        x->counting = next && next->kind == SK_STAGE_COUNT && counts_hollow(sg->kind);
+        x->count_entities_only = x->counting && next->u.count == SK_COUNT_ENTITIES;
         rc = handlers[sg->kind](x, sg, first ? NULL : &prev, &cur);
+        x->counting = x->count_entities_only = false;
         if (rc) {
             if (!x->code)
                 sk_exec_fail(x, rc, sg->span, "%s", sk_strerror(rc));
@@ -189,15 +208,15 @@ static void finish_result(sk_exec *x, sk_result *r)
 
 /* ---- the audit log ---- */
 
-const char *sk_exec_user(const sk_query_opts *o)
+const char *sk_exec_user(const sk_exec *x)
 {
+    const sk_query_opts *o = x->opts;
     if (o && o->user && *o->user)
         return o->user;
     const char *u = getenv("SKEIN_USER");
     if (u && *u)
         return u;
-    struct passwd *pw = getpwuid(getuid());
-    return pw ? pw->pw_name : "unknown";
+    return sk_audit_login(x->s);
 }
 
 /* The category of what a statement does, by its strongest stage. */
@@ -240,45 +259,61 @@ static uint64_t result_size(const sk_result *r)
     return r->kind == SK_RESULT_TABLE ? r->table.nrows : r->graph.nnodes;
 }
 
-/* Appends the statement's entry in T (the statement's own transaction for
- * changes, a short one of its own for consultations and disclosures). */
-static int audit(sk_exec *x, sk_txn *t, const sk_result *r)
+/* Texts an entry points into while it is written or queued. */
+typedef struct audit_text {
+    char target[256], detail[512];
+} audit_text;
+
+/* Fills E with the statement's entry; its strings live in X's arenas and
+ * in TXT. */
+static void audit_entry(sk_exec *x, const sk_result *r, sk_audit_entry *e, audit_text *txt)
 {
     const sk_ast_stmt *st = x->stmt;
-    char target[256] = "", detail[512] = "";
-    sk_audit_entry e = {.time = time(NULL), .user = sk_exec_user(x->opts),
-                        .reason = x->opts ? x->opts->reason : NULL,
-                        .count = r ? result_size(r) : 0};
-    e.category = category(st, &e.action);
-    char *q = sk_arena_strndup(x->tmp, x->text + st->span.start, st->span.end - st->span.start);
-    e.query = q;
+    char *target = txt->target, *detail = txt->detail;
+    target[0] = detail[0] = '\0';
+    *e = (sk_audit_entry){.time = time(NULL), .user = sk_exec_user(x),
+                          .reason = x->opts ? x->opts->reason : NULL,
+                          .count = r ? result_size(r) : 0};
+    e->category = category(st, &e->action);
+    e->query = sk_arena_strndup(x->tmp, x->text + st->span.start, st->span.end - st->span.start);
     for (size_t i = 0; i < st->nstages; i++) {
         const sk_ast_stage *sg = &st->stages[i];
         if (sg->kind == SK_STAGE_EXPORT)
-            snprintf(target, sizeof target, "%s", sg->u.export.file.u.str.ptr);
+            snprintf(target, sizeof txt->target, "%s", sg->u.export.file.u.str.ptr);
     }
     if (x->audit_target)
-        snprintf(target, sizeof target, "#%llu", (unsigned long long)x->audit_target);
+        snprintf(target, sizeof txt->target, "#%llu", (unsigned long long)x->audit_target);
     /* An erasure is logged as metadata only: the statement names what was
      * erased, so its text is not kept (nor is the reason's). */
-    if (e.category == SK_AUDIT_ERASURE) {
-        e.query = "purge";
-        e.count = x->audit_count;
-        snprintf(detail, sizeof detail, "%llu entit%s erased",
+    if (e->category == SK_AUDIT_ERASURE) {
+        e->query = "purge";
+        e->count = x->audit_count;
+        snprintf(detail, sizeof txt->detail, "%llu entit%s erased",
                  (unsigned long long)x->audit_count, x->audit_count == 1 ? "y" : "ies");
     }
-    if (e.category == SK_AUDIT_DISCLOSURE && x->disclosed) {
+    if (e->category == SK_AUDIT_DISCLOSURE && x->disclosed) {
         const char *auth = x->opts ? x->opts->authorised_by : NULL;
-        snprintf(detail, sizeof detail, "%zu entities, handling %s%s%s", x->disclosed_entities,
+        snprintf(detail, sizeof txt->detail, "%zu entities, handling %s%s%s",
+                 x->disclosed_entities,
                  x->disclosed_handling ? x->disclosed_handling : "none",
                  auth && *auth ? "; authorised by " : "", auth && *auth ? auth : "");
-        e.count = x->disclosed_entities;
+        e->count = x->disclosed_entities;
     }
-    e.target = target;
-    e.detail = detail;
+    e->target = target;
+    e->detail = detail;
+}
+
+/* Appends the statement's entry in T (the statement's own transaction for
+ * changes, a short one of its own for consultations when the case wants
+ * each synced). */
+static int audit(sk_exec *x, sk_txn *t, const sk_result *r)
+{
+    sk_audit_entry e;
+    audit_text txt;
+    audit_entry(x, r, &e, &txt);
     int rc = sk_audit_append(t, &e, NULL);
     if (rc)
-        return sk_exec_fail(x, rc, st->span, "cannot write the audit log: %s",
+        return sk_exec_fail(x, rc, x->stmt->span, "cannot write the audit log: %s",
                             sk_txn_errmsg(t));
     return SK_OK;
 }
@@ -308,6 +343,7 @@ static int write_stmt(sk_txn *t, void *ctx)
     sk_arena_reset(x->a);
     sk_arena_reset(x->tmp);
     x->src = NULL;
+    x->names = NULL;
     x->t = t;
     x->code = SK_OK;
     x->notice[0] = x->plan[0] = '\0';
@@ -341,18 +377,45 @@ static int explain_result(sk_exec *x, sk_result *r)
     return sk_tb_finish(b, r);
 }
 
-/* Whether the case is set to refuse statements without a justification
- * (metadata "require_reason" = "1"). */
-static bool requires_reason(sk_store *s)
+/* The case's settings for statements (metadata, docs/audit.md): whether
+ * a justification is required ("require_reason") and whether each
+ * consultation must be on disk before its result is returned
+ * ("audit_sync"; otherwise consultations are group-committed). */
+typedef struct stmt_settings {
+    bool require_reason, audit_sync;
+} stmt_settings;
+
+static bool meta_on(sk_txn *t, const char *key)
 {
-    sk_txn *t;
-    if (sk_txn_begin(s, false, &t) != SK_OK)
-        return false;
     const char *v;
     size_t n;
-    bool yes = sk_meta_get(t, "require_reason", &v, &n) == SK_OK && n == 1 && v[0] == '1';
+    return sk_meta_get(t, key, &v, &n) == SK_OK && n == 1 && v[0] == '1';
+}
+
+static stmt_settings read_settings(sk_store *s)
+{
+    stmt_settings st = {0};
+    sk_txn *t;
+    if (sk_txn_begin(s, false, &t) != SK_OK)
+        return st;
+    st.require_reason = meta_on(t, "require_reason");
+    st.audit_sync = meta_on(t, "audit_sync");
     sk_txn_abort(t);
-    return yes;
+    return st;
+}
+
+/* Logs a consultation or disclosure after its read: queued for the next
+ * group commit, or in a short write of its own when the case says so. */
+static int log_read(sk_exec *x, const sk_result *r, bool sync)
+{
+    if (sync) {
+        audit_ctx ac = {x, r};
+        return sk_store_write(x->s, audit_write, &ac);
+    }
+    sk_audit_entry e;
+    audit_text txt;
+    audit_entry(x, r, &e, &txt);
+    return sk_audit_queue(x->s, &e);
 }
 
 static int run_stmt(sk_store *s, const char *text, size_t len, const sk_ast_stmt *st,
@@ -366,7 +429,8 @@ static int run_stmt(sk_store *s, const char *text, size_t len, const sk_ast_stmt
     int rc = x.a && x.tmp ? SK_OK : SK_ENOMEM;
     sk_result r = {0};
     explain = explain || st->explain;
-    if (!rc && !(opts && opts->reason && *opts->reason) && requires_reason(s)) {
+    stmt_settings set = read_settings(s);
+    if (!rc && !(opts && opts->reason && *opts->reason) && set.require_reason) {
         rc = sk_exec_fail(&x, SK_EACCESS, st->span,
                           "this case requires a reason for every statement: give --reason "
                           "\"…\" (or .reason in the shell)");
@@ -397,8 +461,7 @@ static int run_stmt(sk_store *s, const char *text, size_t len, const sk_ast_stmt
          * a query never holds the write lock while it runs. */
         bool log = !(opts && opts->no_audit) || x.disclosed;
         if (!rc && log && !explain) {
-            audit_ctx ac = {&x, &r};
-            rc = sk_store_write(s, audit_write, &ac);
+            rc = log_read(&x, &r, set.audit_sync || x.disclosed);
             if (rc && !x.code)
                 sk_exec_fail(&x, rc, st->span, "cannot write the audit log: %s",
                              sk_store_errmsg(s));

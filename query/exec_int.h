@@ -33,6 +33,7 @@
 
 typedef struct sk_rxcache sk_rxcache;   /* compiled PCRE2 patterns (cond.c) */
 typedef struct sk_srccache sk_srccache; /* sources and grades (grade.c) */
+typedef struct sk_namecache sk_namecache; /* resolved symbol names (resolve.c) */
 
 typedef struct sk_exec {
     sk_store *s;
@@ -58,10 +59,16 @@ typedef struct sk_exec {
     bool compact;             /* a purge ran: compact the file after commit */
     int clearance;            /* most restrictive handling level the user may
                                  see; -1 = no restriction (access.c) */
+    sk_namecache *names;      /* names already copied into x->a */
+    bool counting;            /* the next stage only counts this one's graph:
+                                 the builder keeps ids and reads no record
+                                 the count does not need (build.c) */
+    bool count_entities_only; /* ... and counts its entities only: links
+                                 need not be gathered */
 } sk_exec;
 
 /* Who runs the query: opts->user, $SKEIN_USER, or the login name. */
-const char *sk_exec_user(const sk_query_opts *o);
+const char *sk_exec_user(const sk_exec *x);
 
 /* Records a failure at SPAN (x->code, x->diag) and returns CODE. */
 int sk_exec_fail(sk_exec *x, int code, sk_span span, const char *fmt, ...)
@@ -217,6 +224,13 @@ typedef struct sk_walk {
     unsigned dirmask;                 /* SK_DIR_* followed; default ANY */
     sk_adjcur *cur;                   /* one cursor re-seeked for each entity */
     sk_idmap types;                   /* cache: entity id → type */
+    sk_idmap degrees;                 /* cache: entity id → degree (see sk_walk_degree) */
+    bool cache_degrees;               /* keep them: the same entities are expanded
+                                         again (path searches); a walk that expands
+                                         each entity once does not */
+    sk_arena *scratch;                /* link records the where condition reads */
+    sk_adj *buf;                      /* entries of the entity being walked whole */
+    size_t nbuf, capbuf;
     uint64_t supernode;               /* degree above which an entity is not expanded */
     uint64_t capped;                  /* entities left unexpanded (reported) */
 } sk_walk;
@@ -240,6 +254,9 @@ typedef int (*sk_step_fn)(void *ctx, const sk_step *s);
 int sk_walk_each(sk_exec *x, sk_walk *w, sk_id id, bool force, sk_step_fn fn, void *ctx);
 /* Entity type of ID (cached). */
 int sk_walk_type(sk_exec *x, sk_walk *w, sk_id id, sk_sym *out);
+/* Degree of ID (every link, any type or direction), cached; above the
+ * supernode cap it may be given as cap + 1, which is all the cap needs. */
+int sk_walk_degree(sk_exec *x, sk_walk *w, sk_id id, uint64_t *out);
 
 /* ---- Result builders (build.c) ----------------------------------------- */
 
@@ -252,13 +269,20 @@ void sk_gb_free(sk_gbuild *b);
 int sk_gb_node(sk_gbuild *b, sk_id id, size_t *idx);
 /* Adds link ID and both of its ends. */
 int sk_gb_link(sk_gbuild *b, sk_id id);
-/* Adds a path (its links in order) and its links. */
-int sk_gb_path(sk_gbuild *b, const sk_id *links, size_t n);
+/* Adds link ID whose ends FROM and TO are known (an adjacency entry): the
+ * same as sk_gb_link, but a hollow builder reads no record for it. */
+int sk_gb_adj(sk_gbuild *b, sk_id id, sk_id from, sk_id to);
+/* Adds a path (its N links in order) and its links. NODES, when not NULL,
+ * holds its N + 1 entities in order (link i joins nodes[i] and
+ * nodes[i + 1]), so a hollow builder need not read the links. */
+int sk_gb_path(sk_gbuild *b, const sk_id *links, const sk_id *nodes, size_t n);
 /* Adds every node and link of G (a piped result). */
 int sk_gb_graph(sk_gbuild *b, const sk_graph *g);
 size_t sk_gb_nnodes(const sk_gbuild *b);
 /* Fills R (kind GRAPH): nodes ordered by id, links by id, paths as added;
- * the handling level of R is the most restrictive of what it holds. */
+ * the handling level of R is the most restrictive of what it holds.
+ * A hollow builder (made while x->counting) fills only the ids, unordered,
+ * and no handling: the result is for counting, never shown. */
 int sk_gb_finish(sk_gbuild *b, sk_result *r);
 
 /* Builds a table result row by row. */
@@ -325,5 +349,6 @@ int sk_stage_filter(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_
 int sk_stage_purge(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
 int sk_stage_retain(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
 int sk_stage_review(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
+int sk_stage_count(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out);
 
 #endif /* SK_QUERY_EXEC_INT_H */

@@ -14,7 +14,7 @@
  * is written in backquotes: `max`.
  *
  * The other tables are closed sets of words that follow a keyword (rank
- * MEASURE, method M, export FORMAT, layout L); they are matched by spelling,
+ * MEASURE, method M, export FORMAT, layout L, count WHAT); they are matched by spelling,
  * case-insensitively, and are not keywords.
  */
 #ifndef SK_QUERY_KEYWORDS_H
@@ -37,6 +37,7 @@
     X(COMPONENTS, "components", 0)     \
     X(CONNECT, "connect", 0)           \
     X(CONVOY, "convoy", 0)             \
+    X(COUNT, "count", 0)               \
     X(CREATE, "create", 0)             \
     X(DELETE, "delete", 0)             \
     X(DEPTH, "depth", 1)               \
@@ -136,6 +137,14 @@ typedef enum sk_kw {
     X(GEXF, "gexf")                 \
     X(CSV, "csv")                   \
     X(JSON, "json")
+
+/* count WHAT: what a count stage counts (bare 'count' counts every
+ * one that applies to its input) */
+#define SK_COUNTABLES(X)            \
+    X(ENTITIES, "entities")         \
+    X(LINKS, "links")               \
+    X(PATHS, "paths")               \
+    X(ROWS, "rows")
 
 /* export … layout L (Graphviz layout engines) */
 #define SK_LAYOUTS(X)               \

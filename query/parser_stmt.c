@@ -26,6 +26,7 @@ static const char *const measures[] = {"", SK_MEASURES(SK_P_NAME_ROW)};
 static const char *const methods[] = {"", SK_METHODS(SK_P_NAME_ROW)};
 static const char *const formats[] = {"", SK_FORMATS(SK_P_NAME_ROW)};
 static const char *const layouts[] = {"", SK_LAYOUTS(SK_P_NAME_ROW)};
+static const char *const countables[] = {"", SK_COUNTABLES(SK_P_NAME_ROW)};
 #undef SK_P_NAME_ROW
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -230,6 +231,18 @@ static int op_filter(sk_parser *p, sk_ast_stage *st)
     return sk_p_cond(p, &st->u.filter);
 }
 
+/* count [WHAT]: WHAT is optional, so only a word of the set is taken */
+static int op_count(sk_parser *p, sk_ast_stage *st)
+{
+    st->u.count = SK_COUNT_ALL;
+    if (sk_p_is(p, SK_TOK_PIPE) || sk_p_is(p, SK_TOK_SEMI) || sk_p_is(p, SK_TOK_EOF))
+        return SK_OK;
+    int c;
+    SK_TRY(pick(p, "what to count", countables, COUNT(countables), &c));
+    st->u.count = (sk_countable)c;
+    return SK_OK;
+}
+
 static const struct {
     sk_kw kw;
     sk_stage_kind kind;
@@ -265,6 +278,7 @@ static const struct {
     {SK_KW_PURGE, SK_STAGE_PURGE, op_ref},
     {SK_KW_RETAIN, SK_STAGE_RETAIN, op_ref},
     {SK_KW_REVIEW, SK_STAGE_REVIEW, op_review},
+    {SK_KW_COUNT, SK_STAGE_COUNT, op_count},
 };
 
 /* ---- Clauses ----------------------------------------------------------------------------- */
@@ -599,6 +613,6 @@ int sk_p_stage(sk_parser *p, sk_ast_stage *st)
         return SK_OK;
     }
     if (p->have_prev && p->prev.kind == SK_TOK_PIPE)
-        return sk_p_expected(p, "a stage (rank, communities, where, export, …)");
+        return sk_p_expected(p, "a stage (rank, communities, where, count, export, …)");
     return sk_p_expected(p, "a statement (find, show, network around, path, match, rank, …)");
 }

@@ -92,6 +92,24 @@ int sk_plist_cmp(const sk_plist *a, size_t i, const sk_plist *b, size_t j);
 
 /* ---- Search context ------------------------------------------------------ */
 
+/* Most steps the expansion memo keeps (32 bytes each): a shortest-path
+ * search that examines more than this (one that finds no path in a big
+ * component) re-walks instead of holding the whole component. */
+#define SK_PATHS_MEMO_STEPS (1u << 20)
+
+/* Expansions already made. An entity's filtered steps depend only on the
+ * walk and the named entities, both fixed for a statement, unless a
+ * search restricts them (Yen's bans): so while none does, a search that
+ * expands an entity again (marking the shortest paths, rebuilding one,
+ * emitting its parallel links) reads the steps kept here. */
+typedef struct sk_pmemo {
+    sk_idmap at;            /* key (see memo_key in paths_ctx.c) → index into span */
+    sk_psteps pool;         /* the steps, end to end */
+    size_t (*span)[2];      /* [offset into pool, count] of each entity */
+    size_t nspan, capspan;
+    bool fill;              /* record new expansions (sk_pfind sets it) */
+} sk_pmemo;
+
 /* Scratch of the bidirectional search (paths_bfs.c), kept between calls
  * so Yen's many spur searches reuse their tables. */
 typedef struct sk_pbfs {
@@ -120,6 +138,7 @@ typedef struct sk_pctx {
     uint64_t max_steps;         /* 0: no budget */
     bool exhausted;             /* the budget ran out (reported by the stage) */
     sk_pbfs bfs;
+    sk_pmemo memo;
 } sk_pctx;
 
 /* Builds the walks from the stage's clauses. Returns SK_OK or the error

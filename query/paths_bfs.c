@@ -176,14 +176,20 @@ int sk_pfind(sk_pctx *pc, sk_id s, sk_id t, uint32_t maxhops, sk_idvec *nodes,
     if (!rc)
         rc = push(pc, &b->front[1], t);
     uint32_t k[2] = {0, 0};
+    /* Marking and rebuilding the path expand again what the search did. */
+    pc->memo.fill = true;
     while (!rc && k[0] + k[1] < maxhops && b->front[0].n && b->front[1].n) {
         int side = b->front[0].n <= b->front[1].n ? 0 : 1;
         bool met = false;
         rc = grow_level(pc, side, k[side], &met);
         k[side]++;
-        if (!rc && met)
-            return rebuild(pc, s, t, &b->front[side], k[0], k[0] + k[1], nodes, links);
+        if (!rc && met) {
+            rc = rebuild(pc, s, t, &b->front[side], k[0], k[0] + k[1], nodes, links);
+            pc->memo.fill = false;
+            return rc;
+        }
     }
+    pc->memo.fill = false;
     return rc ? rc : SK_DONE;
 }
 

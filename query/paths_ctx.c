@@ -7,7 +7,9 @@
  *
  * Invariant: every search expands entities only through sk_pctx_expand,
  * so all of them apply the same filters, count the same work and see the
- * same supernodes.
+ * same supernodes. An expansion read back from the memo (paths.h) is
+ * counted as work like a new one, so budgets stop searches at the same
+ * point whether or not the memo served them.
  */
 #include "paths.h"
 
@@ -103,6 +105,7 @@ int sk_pctx_init(sk_exec *x, const sk_ast_stage *st, sk_pctx *pc)
         return rc;
     }
     pc->have_walks = true;
+    pc->w[0].cache_degrees = pc->w[1].cache_degrees = true;
     /* 'only' is applied in collect(), where the named entities can be let
      * through; the walks themselves admit every type. */
     pc->etypes = pc->w[0].etypes;
@@ -131,6 +134,10 @@ void sk_pctx_free(sk_pctx *pc)
     for (size_t i = 0; i <= SK_QUERY_MAX_HOPS; i++)
         sk_idvec_free(&b->level[i]);
     sk_psteps_free(&b->buf);
+    sk_idmap_free(&pc->memo.at);
+    sk_psteps_free(&pc->memo.pool);
+    free(pc->memo.span);
+    pc->memo = (sk_pmemo){0};
 }
 
 int sk_pctx_exempt(sk_pctx *pc, sk_id id)
@@ -160,11 +167,13 @@ int sk_pctx_interior_ok(sk_pctx *pc, sk_id id, bool *ok)
         *ok = false;
         return SK_OK;
     }
+    if (!pc->w[0].supernode)
+        return SK_OK;
     uint64_t deg;
-    int rc = sk_adj_degree(pc->x->t, id, &deg);
+    int rc = sk_walk_degree(pc->x, &pc->w[0], id, &deg);
     if (rc)
-        return sk_exec_store_fail(pc->x, rc, pc->span);
-    *ok = !(pc->w[0].supernode && deg > pc->w[0].supernode);
+        return rc;
+    *ok = deg <= pc->w[0].supernode;
     return SK_OK;
 }
 
@@ -217,6 +226,58 @@ static int by_nb_link(const void *a, const void *b)
     return p->link < q->link ? -1 : p->link > q->link;
 }
 
+/* The memo's key of U walked on SIDE: the two walks give the same steps
+ * when their directions are the same (every direction, the default). */
+static uint64_t memo_key(const sk_pctx *pc, int side, sk_id u)
+{
+    bool same = pc->w[0].dirmask == pc->w[1].dirmask;
+    return u * 2 + (same ? 0 : (uint64_t)side);
+}
+
+/* Copies the kept steps of U into OUT; false when there are none. */
+static bool memo_get(sk_pctx *pc, int side, sk_id u, sk_psteps *out, int *rc)
+{
+    *rc = SK_OK;
+    if (pc->banned || pc->ban_to || !pc->memo.nspan)
+        return false;
+    const uint64_t *i = sk_idmap_get(&pc->memo.at, memo_key(pc, side, u));
+    if (!i)
+        return false;
+    const size_t *span = pc->memo.span[*i];
+    for (size_t k = 0; k < span[1] && !*rc; k++)
+        if (psteps_push(out, &pc->memo.pool.v[span[0] + k]))
+            *rc = sk_exec_fail(pc->x, SK_ENOMEM, pc->span, "out of memory");
+    return true;
+}
+
+/* Keeps the steps OUT of U while the memo is being filled and has room. */
+static int memo_put(sk_pctx *pc, int side, sk_id u, const sk_psteps *out)
+{
+    sk_pmemo *m = &pc->memo;
+    if (!m->fill || pc->banned || pc->ban_to || m->pool.n + out->n > SK_PATHS_MEMO_STEPS)
+        return SK_OK;
+    if (m->nspan == m->capspan) {
+        size_t cap = m->capspan ? m->capspan * 2 : 64;
+        size_t(*s)[2] = realloc(m->span, cap * sizeof *s);
+        if (!s)
+            return sk_exec_fail(pc->x, SK_ENOMEM, pc->span, "out of memory");
+        m->span = s;
+        m->capspan = cap;
+    }
+    int put = sk_idmap_put(&m->at, memo_key(pc, side, u), m->nspan);
+    if (put < 0)
+        return sk_exec_fail(pc->x, SK_ENOMEM, pc->span, "out of memory");
+    if (put == 0)
+        return SK_OK;
+    m->span[m->nspan][0] = m->pool.n;
+    m->span[m->nspan][1] = out->n;
+    m->nspan++;
+    for (size_t k = 0; k < out->n; k++)
+        if (psteps_push(&m->pool, &out->v[k]))
+            return sk_exec_fail(pc->x, SK_ENOMEM, pc->span, "out of memory");
+    return SK_OK;
+}
+
 int sk_pctx_expand(sk_pctx *pc, int side, sk_id u, bool sorted, sk_psteps *out)
 {
     sk_exec *x = pc->x;
@@ -224,14 +285,19 @@ int sk_pctx_expand(sk_pctx *pc, int side, sk_id u, bool sorted, sk_psteps *out)
     int rc = sk_exec_check(x, pc->span);
     if (rc)
         return rc;
-    sk_walk *w = &pc->w[side];
-    uint64_t before = w->capped;
-    collect_ctx c = {pc, side, out};
-    rc = sk_walk_each(x, w, u, sk_pctx_is_exempt(pc, u), collect, &c);
+    if (!memo_get(pc, side, u, out, &rc)) {
+        sk_walk *w = &pc->w[side];
+        uint64_t before = w->capped;
+        collect_ctx c = {pc, side, out};
+        rc = sk_walk_each(x, w, u, sk_pctx_is_exempt(pc, u), collect, &c);
+        if (rc)
+            return x->code ? x->code : rc;
+        if (w->capped != before && sk_idmap_put(&pc->capped, u, 0) < 0)
+            return sk_exec_fail(x, SK_ENOMEM, pc->span, "out of memory");
+        rc = memo_put(pc, side, u, out);
+    }
     if (rc)
-        return x->code ? x->code : rc;
-    if (w->capped != before && sk_idmap_put(&pc->capped, u, 0) < 0)
-        return sk_exec_fail(x, SK_ENOMEM, pc->span, "out of memory");
+        return rc;
     pc->steps += out->n + 1;
     if (pc->max_steps && pc->steps > pc->max_steps) {
         pc->exhausted = true;
@@ -245,7 +311,7 @@ int sk_pctx_expand(sk_pctx *pc, int side, sk_id u, bool sorted, sk_psteps *out)
 int sk_pctx_emit(sk_pctx *pc, sk_gbuild *b, const sk_id *nodes, const sk_id *links,
                  size_t hops, bool parallel)
 {
-    int rc = sk_gb_path(b, links, hops);
+    int rc = sk_gb_path(b, links, nodes, hops);
     if (rc || !parallel)
         return rc;
     /* The other links of each hop: found by the same filters, outside any
@@ -257,7 +323,7 @@ int sk_pctx_emit(sk_pctx *pc, sk_gbuild *b, const sk_id *nodes, const sk_id *lin
         rc = sk_pctx_expand(pc, 0, nodes[i], false, &buf);
         for (size_t k = 0; !rc && k < buf.n; k++)
             if (buf.v[k].nb == nodes[i + 1] && buf.v[k].link != links[i])
-                rc = sk_gb_link(b, buf.v[k].link);
+                rc = sk_gb_adj(b, buf.v[k].link, nodes[i], nodes[i + 1]);
     }
     sk_psteps_free(&buf);
     pc->max_steps = budget;

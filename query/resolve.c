@@ -101,14 +101,80 @@ int sk_exec_prop(sk_exec *x, const sk_ast_name *n, sk_sym *out)
     return lookup(x, SK_DICT_PROP, n, "property", out);
 }
 
+/* Names already copied into x->a, so a result of thousands of nodes and
+ * links holds each type and property name once: a small open-addressing
+ * table in x->a keyed by dictionary and symbol (never 0: dictionaries
+ * start at 1), grown by doubling while at most half full. */
+struct sk_namecache {
+    uint64_t *keys;
+    const char **names;
+    size_t cap, n;
+};
+
+static uint64_t name_key(enum sk_dict d, sk_sym sym) { return (uint64_t)d << 32 | sym; }
+
+static size_t name_slot(const sk_namecache *c, uint64_t key)
+{
+    size_t j = (size_t)(key * 0x9e3779b97f4a7c15ull >> 32) & (c->cap - 1);
+    while (c->keys[j] && c->keys[j] != key)
+        j = (j + 1) & (c->cap - 1);
+    return j;
+}
+
+/* Makes room for one more name; false on ENOMEM (the cache is then
+ * bypassed, not broken). */
+static bool names_room(sk_exec *x)
+{
+    sk_namecache *c = x->names;
+    if (!c) {
+        if (!(c = sk_arena_alloc(x->a, sizeof *c)))
+            return false;
+        *c = (sk_namecache){0};
+        x->names = c;
+    }
+    if ((c->n + 1) * 2 <= c->cap)
+        return true;
+    size_t cap = c->cap ? c->cap * 2 : 64;
+    sk_namecache g = {.keys = sk_arena_alloc(x->a, cap * sizeof *g.keys),
+                      .names = sk_arena_alloc(x->a, cap * sizeof *g.names), .cap = cap};
+    if (!g.keys || !g.names)
+        return false;
+    memset(g.keys, 0, cap * sizeof *g.keys);
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->keys[i]) {
+            size_t j = name_slot(&g, c->keys[i]);
+            g.keys[j] = c->keys[i];
+            g.names[j] = c->names[i];
+        }
+    g.n = c->n;
+    *c = g;
+    return true;
+}
+
 const char *sk_exec_name(sk_exec *x, enum sk_dict d, sk_sym sym)
 {
+    uint64_t key = name_key(d, sym);
+    sk_namecache *c = x->names;
+    if (c && c->cap) {
+        size_t j = name_slot(c, key);
+        if (c->keys[j])
+            return c->names[j];
+    }
     const char *name;
     size_t len;
     if (sk_name_get(x->t, d, sym, &name, &len) != SK_OK)
         return "?";
     char *s = sk_arena_strndup(x->a, name, len);
-    return s ? s : "?";
+    if (!s)
+        return "?";
+    if (names_room(x)) {
+        c = x->names;
+        size_t j = name_slot(c, key);
+        c->keys[j] = key;
+        c->names[j] = s;
+        c->n++;
+    }
+    return s;
 }
 
 /* ---- references ---- */

@@ -3,51 +3,102 @@
  * planner's choice of index), show (the entity card), stats, and the
  * piped filter `| where COND`.
  *
- * The planner for find: an equality on the key or label uses the key or
- * label index; a regex anchored at the start with a literal prefix, or an
- * equality on an indexed string property, uses a prefix or exact scan of
- * the property index; anything else scans the type. The condition is
- * always evaluated on every candidate, so an index only narrows, never
- * decides — which is what lets the differential test turn the planner off.
+ * The planner for find picks one top-level conjunct of the where clause:
+ * an equality on the key uses the key index; an equality on the label (or
+ * on `name` when no entity of the type has a `name` property, so that it
+ * means the label) or on a string property uses the property index, exact;
+ * a regex
+ * on the label reads the label index's folded text and keeps the entries
+ * its derived filter lets through (label_rx.c), over the range of its
+ * anchored literal start when it has one; anything else scans the type.
+ * An index only narrows: the whole condition is evaluated on the record of
+ * every candidate, and candidates are visited in id order like a scan, so
+ * the rows (and which rows a limit keeps) are the same with the planner
+ * off — the differential tests check it. A label filter that cannot see
+ * every entity of the type (an empty or very long label is not indexed)
+ * gives way to the scan.
  */
 #include "exec_int.h"
+#include "label_rx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- find: candidates ---- */
+/* ---- find: the plan ---- */
+
+typedef enum access_kind {
+    ACC_TYPE = 0,   /* every entity of the type, in id order */
+    ACC_KEY,        /* the natural-key index: one entity */
+    ACC_PROP,       /* the property index (prop 0: the label), exact */
+    ACC_LABEL_RX,   /* the label index, filtered by a regex's derived filter */
+} access_kind;
 
 typedef struct access {
-    enum { ACC_TYPE, ACC_KEY, ACC_PROP } how;
+    access_kind how;
     sk_sym prop;            /* ACC_PROP: 0 = label */
-    const char *text;       /* value or prefix */
+    const char *text;       /* ACC_KEY, ACC_PROP: the value */
     size_t len;
-    bool prefix;
+    sk_lrx *rx;             /* ACC_LABEL_RX: owned, sk_lrx_free */
 } access;
 
-/* The literal prefix of an anchored regex ("^jo(h)?n" → "jo"), if any. */
-static size_t regex_prefix(const sk_ast_lit *l, char *buf, size_t cap)
+/* Whether an equality with TEXT may be answered from the property index:
+ * the index holds folded strings only, so TEXT must fold to something and
+ * be short enough to be held whole, and — for a property, which may hold
+ * numbers — be no text a number, date, id or boolean could print as, since
+ * those compare through their value (cond.c). */
+static bool eq_indexable(const char *s, size_t len, bool label)
 {
-    const char *p = l->u.rx.ptr;
-    size_t n = l->u.rx.len, k = 0;
-    if (n == 0 || p[0] != '^' || (l->u.rx.flags & SK_RX_EXTENDED))
-        return 0;
-    for (size_t i = 1; i < n && k + 1 < cap; i++) {
-        char c = p[i];
-        if (strchr("\\.[]()*+?{}|^$", c))
-            break;
-        /* A quantifier applies to the character before it. */
-        if (i + 1 < n && strchr("*?{", p[i + 1]))
-            break;
-        buf[k++] = c;
-    }
-    buf[k] = '\0';
-    return k;
+    char buf[1024];
+    int n = len && len <= 300 ? sk_text_fold(s, len, buf, sizeof buf) : -1;
+    if (n <= 0 || n >= 300)
+        return false;
+    if (label)
+        return true;
+    if (strchr("0123456789+-.#", s[0]) || !strcmp(buf, "true") || !strcmp(buf, "false"))
+        return false;
+    char *end;
+    strtod(buf, &end);
+    return *end != '\0';
 }
 
-/* Picks the access path for the where clause's top-level conjuncts. */
-static void plan_find(sk_exec *x, const sk_ast_cond *c, access *acc, char *buf, size_t cap)
+/* Whether the unqualified name NAME means the label of entities of TYPE.
+ * cond.c's rule: `name` is the `name` property where an entity has one,
+ * else the label. So it is the label when the case has no `name` property,
+ * or when no entity of TYPE has one in the property index — which holds
+ * every string value up to 1 KiB; a `name` that is a number, date or
+ * boolean (set so by hand or by an import spec) is not seen, and such a
+ * value is then tested as the label would be. */
+static bool names_label(sk_exec *x, sk_sym type, const char *name)
+{
+    if (!strcmp(name, "label"))
+        return true;
+    sk_sym sym;
+    if (strcmp(name, "name") || sk_name_intern(x->t, SK_DICT_PROP, "name", 4, false, &sym))
+        return !strcmp(name, "name");
+    sk_idcur *c;
+    if (sk_scan_prop(x->t, type, sym, "", 0, true, &c) != SK_OK)
+        return false;
+    sk_id id;
+    bool none = sk_idcur_next(c, &id) == SK_DONE;
+    sk_idcur_close(c);
+    return none;
+}
+
+/* Whether NAME is a field cond.c reads from the record, not a property. */
+static bool special_field(const char *name)
+{
+    static const char *const fields[] = {"id", "type", "key", "label", "grade", "source",
+                                         "time", "name"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (!strcmp(name, fields[i]))
+            return true;
+    return false;
+}
+
+/* Picks the access path for the where clause's top-level conjuncts: the
+ * key, else an exact index entry, else a label regex, else the type. */
+static void plan_find(sk_exec *x, sk_sym type, const sk_ast_cond *c, access *acc)
 {
     *acc = (access){.how = ACC_TYPE};
     if (!c || x->planner_off)
@@ -58,44 +109,105 @@ static void plan_find(sk_exec *x, const sk_ast_cond *c, access *acc, char *buf, 
         terms = c->u.list.v;
         n = c->u.list.n;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && acc->how != ACC_KEY; i++) {
         const sk_ast_cond *t = &terms[i];
         if (t->kind != SK_COND_CMP || t->u.cmp.prop.qual.len)
             continue;
         const char *name = t->u.cmp.prop.name.text;
         const sk_ast_lit *v = &t->u.cmp.value;
-        bool is_key = !strcmp(name, "key");
-        bool is_label = !strcmp(name, "label") || !strcmp(name, "name");
+        bool label = names_label(x, type, name);
         sk_sym prop = 0;
-        if (!is_key && !is_label &&
-            sk_name_intern(x->t, SK_DICT_PROP, name, strlen(name), false, &prop) != SK_OK)
-            continue;
         if (t->u.cmp.op == SK_OP_EQ && v->kind == SK_LIT_STR) {
-            *acc = (access){is_key ? ACC_KEY : ACC_PROP, prop, v->u.str.ptr, v->u.str.len, false};
-            if (!is_label || !strcmp(name, "label"))
-                return;
-        } else if (t->u.cmp.op == SK_OP_MATCH && v->kind == SK_LIT_REGEX && !is_key &&
+            if (!strcmp(name, "key")) {
+                sk_lrx_free(acc->rx);
+                *acc = (access){ACC_KEY, 0, v->u.str.ptr, v->u.str.len, NULL};
+            } else if (acc->how != ACC_PROP && eq_indexable(v->u.str.ptr, v->u.str.len, label) &&
+                       (label || (!special_field(name) &&
+                                  sk_name_intern(x->t, SK_DICT_PROP, name, strlen(name), false,
+                                                 &prop) == SK_OK))) {
+                sk_lrx_free(acc->rx);
+                *acc = (access){ACC_PROP, prop, v->u.str.ptr, v->u.str.len, NULL};
+            }
+        } else if (t->u.cmp.op == SK_OP_MATCH && v->kind == SK_LIT_REGEX && label &&
                    acc->how == ACC_TYPE) {
-            size_t k = regex_prefix(v, buf, cap);
-            /* A caseless prefix is safe: the index holds folded text. */
-            if (k >= 1)
-                *acc = (access){ACC_PROP, prop, buf, k, true};
+            sk_lrx *rx;
+            if (sk_lrx_new(v->u.rx.ptr, v->u.rx.len, v->u.rx.flags, &rx))
+                *acc = (access){.how = ACC_LABEL_RX, .rx = rx};
         }
     }
 }
 
+/* ---- find: rows ---- */
+
+/* A property name and its column, so that each row does not look the
+ * name up in the store again. */
+typedef struct propcol {
+    sk_sym sym;
+    int col;
+} propcol;
+
 typedef struct find_ctx {
     sk_exec *x;
     const sk_ast_stage *st;
+    sk_sym type;
+    sk_value type_name;     /* the type column's value, copied once */
     sk_cexpr *cond;
     sk_tbuild *tb;
     sk_arena *scratch;
     uint32_t limit;
     size_t seen;
+    propcol cols[64];
+    size_t ncols;
 } find_ctx;
 
-/* Adds E as a row (with a column per property) when it satisfies COND. */
-static int consider(find_ctx *f, sk_id id, sk_sym type)
+/* The column of property SYM, added when first met. */
+static int prop_col(find_ctx *f, sk_sym sym)
+{
+    for (size_t i = 0; i < f->ncols; i++)
+        if (f->cols[i].sym == sym)
+            return f->cols[i].col;
+    const char *name = sk_exec_name(f->x, SK_DICT_PROP, sym);
+    int col = sk_tb_find_col(f->tb, name);
+    if (col < 0)
+        col = sk_tb_col(f->tb, name);
+    if (col >= 0 && f->ncols < sizeof f->cols / sizeof f->cols[0])
+        f->cols[f->ncols++] = (propcol){sym, col};
+    return col;
+}
+
+/* Adds E as a row: id, type, key, label, then a column per property. */
+static int add_row(find_ctx *f, const sk_entity *e)
+{
+    sk_exec *x = f->x;
+    if (!sk_tb_row(f->tb))
+        return x->code ? x->code : SK_DONE;
+    sk_value type = f->type_name;
+    if (e->type != f->type) {
+        const char *t = sk_exec_name(x, SK_DICT_ETYPE, e->type);
+        type = sk_exec_str(x, t, strlen(t));
+    }
+    int rc = sk_tb_set(f->tb, 0, (sk_value){.type = SK_V_ID, .u.i = (int64_t)e->id});
+    if (!rc)
+        rc = sk_tb_set(f->tb, 1, type);
+    if (!rc)
+        rc = sk_tb_set(f->tb, 2, sk_exec_str(x, e->key, e->key_len));
+    if (!rc)
+        rc = sk_tb_set(f->tb, 3, sk_exec_str(x, e->label, e->label_len));
+    for (size_t i = 0; !rc && i < e->nprops; i++) {
+        int col = prop_col(f, e->props[i].name);
+        if (col < 0)
+            return sk_exec_fail(x, SK_ENOMEM, f->st->span, "out of memory");
+        sk_value v = e->props[i].value;
+        if (v.type == SK_V_STR)
+            v = sk_exec_str(x, v.u.str.ptr, v.u.str.len);
+        rc = sk_tb_set(f->tb, (size_t)col, v);
+    }
+    return rc;
+}
+
+/* Adds entity ID as a row when it satisfies the condition; SK_DONE once
+ * the limit is reached. */
+static int consider(find_ctx *f, sk_id id)
 {
     sk_exec *x = f->x;
     if ((++f->seen & 1023) == 0) {
@@ -108,29 +220,14 @@ static int consider(find_ctx *f, sk_id id, sk_sym type)
     int rc = sk_entity_get(x->t, id, f->scratch, &e);
     if (rc)
         return sk_exec_store_fail(x, rc, f->st->span);
-    if ((type && e.type != type) || !sk_exec_visible(x, e.asserts, e.nasserts))
+    if (e.type != f->type || !sk_exec_visible(x, e.asserts, e.nasserts))
         return SK_OK;
     sk_cond_env env = {.entity = &e};
     if (!sk_cond_eval(x, f->cond, &env))
         return x->code;
     if (f->limit && sk_tb_nrows(f->tb) >= f->limit)
         return SK_DONE;
-    if (!sk_tb_row(f->tb))
-        return x->code ? x->code : SK_DONE;
-    rc = sk_tb_entity(f->tb, &e);
-    for (size_t i = 0; !rc && i < e.nprops; i++) {
-        const char *name = sk_exec_name(x, SK_DICT_PROP, e.props[i].name);
-        int col = sk_tb_find_col(f->tb, name);
-        if (col < 0)
-            col = sk_tb_col(f->tb, name);
-        if (col < 0)
-            return sk_exec_fail(x, SK_ENOMEM, f->st->span, "out of memory");
-        sk_value v = e.props[i].value;
-        if (v.type == SK_V_STR)
-            v = sk_exec_str(x, v.u.str.ptr, v.u.str.len);
-        rc = sk_tb_set(f->tb, (size_t)col, v);
-    }
-    return rc;
+    return add_row(f, &e);
 }
 
 static int cmp_values(const sk_value *a, const sk_value *b)
@@ -203,6 +300,141 @@ static int order_rows(sk_exec *x, const sk_ast_clauses *cl, sk_table *t)
     return SK_OK;
 }
 
+/* ---- find: candidates ---- */
+
+static int cmp_id(const void *a, const void *b)
+{
+    sk_id p = *(const sk_id *)a, q = *(const sk_id *)b;
+    return (p > q) - (p < q);
+}
+
+/* Entities of F's type whose label does not reach the label index. */
+static int unindexed_labels(find_ctx *f, uint64_t indexed, bool *any)
+{
+    sk_stats s;
+    int rc = sk_stats_get(f->x->t, f->x->tmp, &s);
+    if (rc)
+        return sk_exec_store_fail(f->x, rc, f->st->span);
+    uint64_t n = 0;
+    for (size_t i = 0; i < s.n_etypes; i++)
+        if (s.etypes[i].sym == f->type)
+            n = s.etypes[i].n;
+    *any = indexed < n;
+    return SK_OK;
+}
+
+/* The ids an index path yields, sorted and without repeats (an index scan
+ * may give an entity once per matching value). *COMPLETE is false when a
+ * label filter could not see every entity of the type. */
+static int index_ids(find_ctx *f, const access *acc, sk_idvec *ids, bool *complete)
+{
+    sk_exec *x = f->x;
+    const char *text = acc->text;
+    size_t len = acc->len;
+    if (acc->how == ACC_LABEL_RX)
+        text = sk_lrx_prefix(acc->rx, &len);
+    sk_idcur *c;
+    int rc = sk_scan_prop(x->t, f->type, acc->prop, text, len, acc->how == ACC_LABEL_RX, &c);
+    if (rc)
+        return sk_exec_store_fail(x, rc, f->st->span);
+    sk_id id;
+    uint64_t entries = 0;
+    while ((rc = sk_idcur_next(c, &id)) == SK_OK) {
+        if ((++entries & 4095) == 0 && (rc = sk_exec_check(x, f->st->span)) != SK_OK)
+            break;
+        const char *s;
+        size_t n;
+        if (acc->how == ACC_LABEL_RX &&
+            (sk_idcur_text(c, &s, &n) != SK_OK || !sk_lrx_may_match(acc->rx, s, n)))
+            continue;
+        if (sk_idvec_push(ids, id)) {
+            rc = sk_exec_fail(x, SK_ENOMEM, f->st->span, "out of memory");
+            break;
+        }
+    }
+    sk_idcur_close(c);
+    if (rc != SK_DONE)
+        return x->code ? x->code : sk_exec_store_fail(x, rc, f->st->span);
+    *complete = true;
+    if (acc->how == ACC_LABEL_RX && len == 0) {
+        bool missing = false;
+        if ((rc = unindexed_labels(f, entries, &missing)) != SK_OK)
+            return rc;
+        *complete = !missing;
+    }
+    if (ids->n > 1)
+        qsort(ids->v, ids->n, sizeof *ids->v, cmp_id);
+    size_t k = 0;
+    for (size_t i = 0; i < ids->n; i++)
+        if (k == 0 || ids->v[k - 1] != ids->v[i])
+            ids->v[k++] = ids->v[i];
+    ids->n = k;
+    return SK_OK;
+}
+
+static void describe(find_ctx *f, const access *acc)
+{
+    sk_exec *x = f->x;
+    const char *type = f->st->u.find.type.text;
+    size_t len;
+    const char *prefix;
+    switch (acc->how) {
+    case ACC_KEY:
+        sk_exec_plan(x, "find %s: key index, exact \"%.*s\"", type, (int)acc->len, acc->text);
+        break;
+    case ACC_PROP:
+        sk_exec_plan(x, "find %s: %s index, exact \"%.*s\"", type,
+                     acc->prop ? "property" : "label", (int)acc->len, acc->text);
+        break;
+    case ACC_LABEL_RX:
+        prefix = sk_lrx_prefix(acc->rx, &len);
+        sk_exec_plan(x, "find %s: label index, %s%.*s%s, folded text filtered by /%s/", type,
+                     len ? "prefix \"" : "every entry", (int)len, prefix, len ? "\"" : "",
+                     sk_lrx_text(acc->rx));
+        break;
+    case ACC_TYPE:
+        sk_exec_plan(x, "find %s: scan of the type", type);
+        break;
+    }
+}
+
+/* Runs the candidates of ACC through consider(), in id order. */
+static int find_rows(find_ctx *f, access *acc)
+{
+    sk_exec *x = f->x;
+    int rc;
+    describe(f, acc);
+    if (acc->how == ACC_KEY) {
+        sk_id id;
+        rc = sk_entity_by_key(x->t, f->type, acc->text, acc->len, &id);
+        if (rc == SK_ENOTFOUND || rc == SK_EINVAL)
+            return SK_OK;
+        return rc ? sk_exec_store_fail(x, rc, f->st->span) : consider(f, id);
+    }
+    if (acc->how != ACC_TYPE) {
+        sk_idvec ids = {0};
+        bool complete = false;
+        rc = index_ids(f, acc, &ids, &complete);
+        for (size_t i = 0; !rc && complete && i < ids.n; i++)
+            rc = consider(f, ids.v[i]);
+        sk_idvec_free(&ids);
+        if (rc || complete)
+            return rc;
+        sk_exec_plan(x, "find %s: some labels are not indexed (empty or very long): "
+                        "scan of the type instead", f->st->u.find.type.text);
+    }
+    sk_idcur *c;
+    if ((rc = sk_scan_type(x->t, f->type, &c)) != SK_OK)
+        return sk_exec_store_fail(x, rc, f->st->span);
+    sk_id id;
+    while ((rc = sk_idcur_next(c, &id)) == SK_OK && (rc = consider(f, id)) == SK_OK)
+        ;
+    sk_idcur_close(c);
+    if (rc < 0 && !x->code)
+        rc = sk_exec_store_fail(x, rc, f->st->span);
+    return rc;
+}
+
 static int find_links(sk_exec *x, const sk_ast_stage *st, sk_result *out);
 
 int sk_stage_find(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out)
@@ -210,9 +442,8 @@ int sk_stage_find(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_re
     (void)in;
     if (st->u.find.links)
         return find_links(x, st, out);
-    sk_sym type;
-    int rc = sk_exec_etype(x, &st->u.find.type, &type);
     find_ctx f = {.x = x, .st = st};
+    int rc = sk_exec_etype(x, &st->u.find.type, &f.type);
     if (!rc)
         rc = sk_cond_compile(x, st->cl.where, SK_PRIMARY_ENTITY, &f.cond);
     const char *cols[] = {"id", "type", "key", "label"};
@@ -220,61 +451,24 @@ int sk_stage_find(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_re
         rc = sk_tb_new(x, cols, 4, &f.tb);
     if (rc)
         return rc;
+    const char *tname = sk_exec_name(x, SK_DICT_ETYPE, f.type);
+    f.type_name = sk_exec_str(x, tname, strlen(tname));
     bool ordered = sk_ast_has(&st->cl, SK_CL_ORDER);
     /* With 'order by', every match is needed before the limit applies. */
     f.limit = sk_ast_has(&st->cl, SK_CL_LIMIT) && !ordered ? st->cl.limit : 0;
     f.scratch = sk_arena_new();
-    char prefix[256];
     access acc;
-    plan_find(x, st->cl.where, &acc, prefix, sizeof prefix);
-    sk_idcur *c = NULL;
-    sk_id id;
-    if (acc.how == ACC_KEY) {
-        sk_exec_plan(x, "find %s: key index, exact \"%.*s\"", st->u.find.type.text,
-                     (int)acc.len, acc.text);
-        rc = sk_entity_by_key(x->t, type, acc.text, acc.len, &id);
-        rc = rc == SK_OK ? consider(&f, id, type)
-             : rc == SK_ENOTFOUND || rc == SK_EINVAL ? SK_OK
-                                                     : sk_exec_store_fail(x, rc, st->span);
-    } else {
-        if (acc.how == ACC_PROP) {
-            sk_exec_plan(x, "find %s: %s index, %s \"%.*s\"", st->u.find.type.text,
-                         acc.prop ? "property" : "label", acc.prefix ? "prefix" : "exact",
-                         (int)acc.len, acc.text);
-            rc = sk_scan_prop(x->t, type, acc.prop, acc.text, acc.len, acc.prefix, &c);
-        } else {
-            sk_exec_plan(x, "find %s: scan of the type", st->u.find.type.text);
-            rc = sk_scan_type(x->t, type, &c);
-        }
-        if (rc)
-            rc = sk_exec_store_fail(x, rc, st->span);
-        /* An index scan may return an entity once per matching value. */
-        sk_idmap seen;
-        sk_idmap_init(&seen);
-        while (!rc && (rc = sk_idcur_next(c, &id)) == SK_OK) {
-            if (acc.how == ACC_PROP && sk_idmap_put(&seen, id, 0) == 0)
-                continue;
-            rc = consider(&f, id, 0);
-        }
-        sk_idmap_free(&seen);
-        sk_idcur_close(c);
-        if (rc == SK_DONE)
-            rc = SK_OK;
-    }
+    plan_find(x, f.type, st->cl.where, &acc);
+    rc = f.scratch ? find_rows(&f, &acc) : sk_exec_fail(x, SK_ENOMEM, st->span, "out of memory");
+    sk_lrx_free(acc.rx);
     sk_arena_free(f.scratch);
+    if (rc == SK_DONE)
+        rc = SK_OK;
     if (rc) {
         sk_tb_free(f.tb);
         return rc;
     }
     rc = sk_tb_finish(f.tb, out);
-    if (!rc && acc.how == ACC_PROP) {
-        /* Index order is by value; present rows by id like a scan. */
-        sk_ast_clauses byid = {0};
-        sk_ast_order_key key = {.prop.name = {.text = "id", .len = 2}};
-        byid.order = &key;
-        byid.norder = 1;
-        rc = order_rows(x, &byid, &out->table);
-    }
     if (!rc && ordered)
         rc = order_rows(x, &st->cl, &out->table);
     if (!rc && ordered && sk_ast_has(&st->cl, SK_CL_LIMIT) && out->table.nrows > st->cl.limit)

@@ -15,8 +15,10 @@
  * Plan. The planner picks the slot to start from — an id or key in a
  * property map, else an indexed string equality (property map or a where
  * term `v.prop = "text"`), else the type with the fewest entities by the
- * case statistics — then extends along edges in pattern order, both ways,
- * taking at each step the first edge that touches a bound slot; an edge
+ * case statistics (but with a limit, when no index gives the start and a
+ * node's id leads the row order, as in `return p, l limit 1000`, that
+ * node) — then extends along edges in pattern order, both ways, taking at
+ * each step the first edge that touches a bound slot; an edge
  * whose two ends are bound becomes a check. A pattern not joined to the
  * others starts again from its most selective slot. With the planner off,
  * the start is the first node written, by a type scan. Every where term is
@@ -30,13 +32,17 @@
  * intermediate entities of a segment are unconstrained, and one above the
  * supernode cap is not walked through (reported). Rows come out sorted by
  * 'order by', then by every column, so the same case gives the same rows
- * whatever the plan; 'limit N' keeps the first N of that order.
+ * whatever the plan; 'limit N' keeps the first N of that order. When the
+ * start scan meets the leading node in id order, rows arrive in that order
+ * too, and the run stops once N rows are in and the scan moves on to the
+ * next entity: no later row can sort before them.
  *
  * Execution is iterative (an explicit stack of steps, each with its list
  * of candidates), so a long pattern cannot overflow the C stack. Bound
  * entities and links are decoded into one arena per slot, reset on every
- * new binding, and rows are kept in a bounded buffer that is sorted and
- * cut back whenever it holds twice the rows that can be returned.
+ * new binding — a record only return items read is decoded when a row is
+ * emitted, not for every binding — and rows are kept in a bounded top-N
+ * buffer (rowstore).
  *
  * The file is long because planning, binding and the row buffer share one
  * context (mctx) private to this statement; the sections below are the
@@ -81,7 +87,11 @@ typedef struct mnode {
     sk_sym type;                 /* 0: any type */
     bool impossible;             /* two different types were asked of it */
     const sk_ast_lit *key;       /* {key: "…"}: compared after normalising */
-    bool need_entity;            /* conditions or items read its record */
+    bool need_entity;            /* conditions or its key read its record: read
+                                    when it is bound */
+    bool item_entity;            /* only return items read it: read when a row
+                                    is emitted (most bindings never are) */
+    bool loaded;                 /* ENT holds the record of ID */
     size_t bound_at;             /* the step that binds it */
     sk_id id;                    /* binding */
     sk_entity ent;
@@ -158,7 +168,10 @@ typedef struct mitem {
 } mitem;
 
 /* Rows kept while matching: sorted and cut back to KEEP whenever the
- * buffer reaches twice that, so memory stays bounded. */
+ * buffer reaches twice that, so memory stays bounded; once cut back, the
+ * last row kept is a bar that a new row must sort before to be kept at
+ * all (a top-N buffer: most rows of a long enumeration cost a comparison,
+ * not a copy). */
 typedef struct rowstore {
     size_t width;        /* values per row */
     size_t keep;
@@ -166,6 +179,7 @@ typedef struct rowstore {
     size_t n, cap;
     sk_arena *arena;     /* the rows' values and strings */
     bool cut;            /* rows were dropped */
+    const sk_value *bar; /* rows[keep - 1] after a cut back, else NULL */
     const bool *desc;    /* per leading order key */
     const size_t *okey;  /* value index of each order key */
     size_t nokeys;
@@ -199,6 +213,10 @@ typedef struct mctx {
     bool paths_cut;      /* a segment had more paths than SK_QUERY_MAX_PATHS */
     sk_stats stats;
     bool have_stats;
+    size_t lead;         /* the slot whose id leads the row order, ascending;
+                            SIZE_MAX when none does */
+    bool stream;         /* the start scan meets rows in their order: stop
+                            once the limit is certain */
     char *pathbuf;       /* SK_QUERY_MAX_HOPS * 8 bytes per edge (emit) */
     struct { enum sk_dict d; sk_sym sym; const char *name; } names[32];
     size_t nnames;       /* type names already copied into x->a */
@@ -583,7 +601,7 @@ static int add_item(mctx *m, mitem it)
     if (it.edge && it.what != I_ID && it.what != I_TYPE)
         m->edges[it.slot].need_link = true;
     if (!it.edge && it.what != I_ID)
-        m->nodes[it.slot].need_entity = true;
+        m->nodes[it.slot].item_entity = true;
     return SK_OK;
 }
 
@@ -951,6 +969,18 @@ static int plan_steps(mctx *m)
             }
             if (rc || s == SIZE_MAX)
                 break;  /* every slot and edge is placed */
+            /* With a limit and no index to start from, starting at the
+             * slot that leads the row order lets the scan stop early. */
+            if (m->nsteps == 0 && !m->x->planner_off && best.how == ACC_TYPE &&
+                m->lead != SIZE_MAX && m->lead != s && sk_ast_has(&m->st->cl, SK_CL_LIMIT)) {
+                rc = best_access(m, m->lead, &a);
+                if (rc)
+                    break;
+                if (a.how == ACC_TYPE) {
+                    best = a;
+                    s = m->lead;
+                }
+            }
             *sp = (mstep){.kind = S_SCAN, .node = s, .acc = best};
             describe_access(m, sp);
         }
@@ -1017,9 +1047,15 @@ static int plan_env(mctx *m)
     }
     m->env = (sk_cond_env){.var_names = m->vnames, .var_entities = m->vents,
                            .var_links = m->vlinks, .nvars = m->nvars};
-    for (size_t i = 0; i < m->nnodes; i++)
-        if (m->nodes[i].need_entity && !(m->nodes[i].arena = sk_arena_new()))
+    for (size_t i = 0; i < m->nnodes; i++) {
+        mnode *nd = &m->nodes[i];
+        /* Bound by the last step, every binding that holds becomes a row:
+         * reading the record then saves a separate type test. */
+        if (nd->item_entity && m->nsteps && nd->bound_at == m->nsteps - 1)
+            nd->need_entity = true;
+        if ((nd->need_entity || nd->item_entity) && !(nd->arena = sk_arena_new()))
             return nomem(m);
+    }
     for (size_t i = 0; i < m->nedges; i++)
         if (m->edges[i].need_link && !(m->edges[i].arena = sk_arena_new()))
             return nomem(m);
@@ -1044,6 +1080,7 @@ static int bind_node(mctx *m, size_t s, sk_id id, bool type_known, bool *ok)
 {
     mnode *n = &m->nodes[s];
     *ok = false;
+    n->loaded = false;
     if (n->need_entity) {
         sk_arena_reset(n->arena);
         int rc = sk_entity_get(m->x->t, id, n->arena, &n->ent);
@@ -1056,6 +1093,7 @@ static int bind_node(mctx *m, size_t s, sk_id id, bool type_known, bool *ok)
         if (n->key && !node_key_ok(m, n))
             return SK_OK;
         m->vents[s] = &n->ent;
+        n->loaded = true;
     } else if (n->type && !type_known) {
         sk_sym t;
         int rc = sk_entity_type(m->x->t, id, &t);
@@ -1074,6 +1112,7 @@ static int bind_node(mctx *m, size_t s, sk_id id, bool type_known, bool *ok)
 static void unbind_node(mctx *m, size_t s)
 {
     m->nodes[s].id = 0;
+    m->nodes[s].loaded = false;
     m->vents[s] = NULL;
 }
 
@@ -1355,10 +1394,9 @@ static int cmp_value(const sk_value *a, const sk_value *b)
     }
 }
 
-static int row_cmp(void *ctx, size_t i, size_t j)
+/* The row order: the 'order by' keys, then every value left to right. */
+static int vals_cmp(const rowstore *rs, const sk_value *a, const sk_value *b)
 {
-    const rowstore *rs = ctx;
-    const sk_value *a = rs->rows[i], *b = rs->rows[j];
     for (size_t k = 0; k < rs->nokeys; k++) {
         int c = cmp_value(&a[rs->okey[k]], &b[rs->okey[k]]);
         if (c)
@@ -1370,6 +1408,12 @@ static int row_cmp(void *ctx, size_t i, size_t j)
             return c;
     }
     return 0;
+}
+
+static int row_cmp(void *ctx, size_t i, size_t j)
+{
+    const rowstore *rs = ctx;
+    return vals_cmp(rs, rs->rows[i], rs->rows[j]);
 }
 
 static bool copy_row(sk_arena *a, const sk_value *src, size_t width, sk_value **out)
@@ -1421,11 +1465,17 @@ static int rs_trim(rowstore *rs)
     rs->arena = fresh;
     rs->rows = rows;
     rs->n = keep;
+    rs->bar = rs->cut && keep ? rows[keep - 1] : NULL;
     return SK_OK;
 }
 
 static int rs_add(rowstore *rs, const sk_value *vals)
 {
+    /* A row that ties with the bar arrived later, so it sorts after it. */
+    if (rs->keep == 0 || (rs->bar && vals_cmp(rs, vals, rs->bar) >= 0)) {
+        rs->cut = true;
+        return SK_OK;
+    }
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? rs->cap * 2 : 64;
         if (cap > 2 * rs->keep + 1)
@@ -1526,6 +1576,16 @@ static sk_value item_value(mctx *m, const mitem *it)
  * rows compare as id sequences). */
 static int emit(mctx *m, sk_value *vals)
 {
+    for (size_t i = 0; !m->graph && i < m->nnodes; i++) {
+        mnode *n = &m->nodes[i];
+        if (!n->item_entity || n->loaded)
+            continue;
+        sk_arena_reset(n->arena);
+        int rc = sk_entity_get(m->x->t, n->id, n->arena, &n->ent);
+        if (rc)
+            return sk_exec_store_fail(m->x, rc, m->st->span);
+        n->loaded = true;
+    }
     if (!m->graph) {
         for (size_t i = 0; i < m->nitems; i++)
             vals[i] = item_value(m, &m->items[i]);
@@ -1674,6 +1734,10 @@ static int run(mctx *m)
     while (!rc && m->nsteps && !impossible) {
         if ((++n & 1023) == 0 && (rc = sk_exec_check(m->x, m->st->span)) != SK_OK)
             break;
+        /* Every row of the start entities so far is in; the rest sort
+         * after them. */
+        if (level == 0 && m->stream && m->rs.n >= m->rs.keep)
+            break;
         bool got;
         if ((rc = step_next(m, level, &got)) != SK_OK)
             break;
@@ -1786,6 +1850,38 @@ static int plan_rows(mctx *m, const size_t *okey, const bool *desc)
     return m->rs.arena ? SK_OK : nomem(m);
 }
 
+/* The slot whose id leads the row order — the first 'order by' key, else
+ * the first value of a row — when it leads ascending; SIZE_MAX otherwise. */
+static size_t lead_slot(const mctx *m, const size_t *okey, const bool *desc)
+{
+    size_t first = 0;
+    if (okey) {
+        if (desc[0])
+            return SIZE_MAX;
+        first = okey[0];
+    }
+    if (m->graph)
+        return m->nnodes ? 0 : SIZE_MAX;  /* a graph row starts with slot 0's id */
+    if (first >= m->nitems)
+        return SIZE_MAX;
+    const mitem *it = &m->items[first];
+    return !it->edge && it->what == I_ID ? it->slot : SIZE_MAX;
+}
+
+/* Whether the start scan meets the lead slot's entities in id order, so
+ * that rows arrive in their order and the run can stop at the limit. */
+static void plan_stream(mctx *m)
+{
+    if (!m->nsteps || !sk_ast_has(&m->st->cl, SK_CL_LIMIT))
+        return;
+    const mstep *sp = &m->steps[0];
+    m->stream = m->lead == sp->node &&
+                (sp->acc.how == ACC_TYPE || (sp->acc.how == ACC_PROP && m->nodes[sp->node].type));
+    if (m->stream)
+        sk_exec_plan(m->x, "match: rows come in id order of (%s): stop once %u are certain",
+                     m->nodes[sp->node].name, m->st->cl.limit);
+}
+
 static int plan(mctx *m, size_t **okey, bool **desc)
 {
     int rc = build_slots(m);
@@ -1797,8 +1893,12 @@ static int plan(mctx *m, size_t **okey, bool **desc)
         rc = plan_items(m);
     if (!rc)
         rc = plan_order(m, okey, desc);
-    if (!rc)
+    if (!rc) {
+        m->lead = lead_slot(m, *okey, *desc);
         rc = plan_steps(m);
+    }
+    if (!rc)
+        plan_stream(m);
     if (!rc)
         rc = place_conds(m);
     if (!rc)

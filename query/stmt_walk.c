@@ -8,6 +8,10 @@
  * closer than DEPTH kept, and then the links among the entities reached
  * (the induced network, as a chart shows it). Entities with more links than the supernode cap
  * are shown but not expanded, and the result says how many were left so.
+ *
+ * When only its entities are counted (`| count entities`), the last level
+ * is not walked: the links among the outermost entities add no entity.
+ * Its supernodes then go unreported, as they hide nothing from that count.
  */
 #include "exec_int.h"
 
@@ -108,7 +112,8 @@ typedef struct net_ctx {
 static int net_close(void *ctx, const sk_step *s)
 {
     net_ctx *c = ctx;
-    return sk_idmap_has(c->depth, s->adj.nb) ? sk_gb_link(c->b, s->adj.link) : SK_OK;
+    return sk_idmap_has(c->depth, s->adj.nb) ? sk_gb_adj(c->b, s->adj.link, s->from, s->adj.nb)
+                                             : SK_OK;
 }
 
 static int net_step(void *ctx, const sk_step *s)
@@ -123,8 +128,14 @@ static int net_step(void *ctx, const sk_step *s)
         if (sk_idmap_put(c->depth, s->adj.nb, c->level + 1) < 0 ||
             sk_idvec_push(c->next, s->adj.nb))
             return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
+        /* Counting entities only: the entity is what counts, not its link
+         * (a link the walk passed is visible, and so are both its ends). */
+        if (x->count_entities_only)
+            return sk_gb_node(c->b, s->adj.nb, NULL);
     }
-    return sk_gb_link(c->b, s->adj.link);
+    if (x->count_entities_only)
+        return SK_OK;
+    return sk_gb_adj(c->b, s->adj.link, s->from, s->adj.nb);
 }
 
 int sk_stage_network(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk_result *out)
@@ -154,8 +165,11 @@ int sk_stage_network(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk
         else
             rc = sk_gb_node(b, frontier.v[i], NULL);
     }
-    sk_exec_plan(x, "network around: breadth-first from %zu entit%s to depth %u", frontier.n,
-                 frontier.n == 1 ? "y" : "ies", depth);
+    sk_exec_plan(x, "network around: breadth-first from %zu entit%s to depth %u%s", frontier.n,
+                 frontier.n == 1 ? "y" : "ies", depth,
+                 x->count_entities_only ? ", entities only (counted)"
+                 : x->counting          ? ", ids only (counted)"
+                                        : "");
     for (uint32_t level = 0; !rc && level < depth && frontier.n; level++) {
         c.level = level;
         next.n = 0;
@@ -168,7 +182,7 @@ int sk_stage_network(sk_exec *x, const sk_ast_stage *st, const sk_result *in, sk
         frontier = next;
         next = tmp;
     }
-    for (size_t i = 0; !rc && i < frontier.n; i++)
+    for (size_t i = 0; !rc && !x->count_entities_only && i < frontier.n; i++)
         rc = sk_walk_each(x, &w, frontier.v[i], false, net_close, &c);
     if (!rc && w.capped)
         sk_exec_notice(x, "%llu entit%s with more than %llu links not expanded (supernode cap)",

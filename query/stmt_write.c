@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *user_name(sk_exec *x) { return sk_exec_user(x->opts); }
+static const char *user_name(sk_exec *x) { return sk_exec_user(x); }
 
 /* Interns a grading code written in the query after checking it against
  * the case's scale. */

@@ -8,6 +8,12 @@
  * once per allowed link type (each is one contiguous range of the sorted
  * adjacency). Link records are read only when the where condition needs
  * them; type and time come from the adjacency record itself.
+ *
+ * The supernode test needs an entity's degree before it is expanded. A
+ * walk over every link type and direction reads the whole adjacency of
+ * the entity anyway, so it gathers the entries first and counts them
+ * (stopping past the cap); other walks look the degree up. Path searches
+ * expand the same entities repeatedly, so their walks cache degrees.
  */
 #include "exec_int.h"
 
@@ -19,6 +25,7 @@ int sk_walk_init(sk_exec *x, const sk_ast_clauses *cl, sk_walk *w)
     *w = (sk_walk){.dirmask = SK_DIR_ANY, .supernode = SK_QUERY_SUPERNODE};
     sk_idmap_init(&w->avoid);
     sk_idmap_init(&w->types);
+    sk_idmap_init(&w->degrees);
     int rc = SK_OK;
     if (sk_ast_has(cl, SK_CL_VIA)) {
         w->ltypes = sk_arena_alloc(x->a, cl->via.n * sizeof *w->ltypes);
@@ -74,6 +81,12 @@ void sk_walk_free(sk_walk *w)
     w->cur = NULL;
     sk_idmap_free(&w->avoid);
     sk_idmap_free(&w->types);
+    sk_idmap_free(&w->degrees);
+    sk_arena_free(w->scratch);
+    w->scratch = NULL;
+    free(w->buf);
+    w->buf = NULL;
+    w->nbuf = w->capbuf = 0;
 }
 
 int sk_walk_type(sk_exec *x, sk_walk *w, sk_id id, sk_sym *out)
@@ -126,6 +139,34 @@ static bool type_allowed(const sk_walk *w, sk_sym t)
     return false;
 }
 
+/* Passes entry A of entity ID through the filters and on to FN; N counts
+ * the entries seen, for the cancellation check. */
+static int visit(sk_exec *x, sk_walk *w, sk_id id, const sk_adj *a, size_t *n, sk_step_fn fn,
+                 void *ctx, sk_arena *scratch)
+{
+    int rc;
+    if ((++*n & 4095) == 0 && (rc = sk_exec_check(x, x->stmt->span)) != SK_OK)
+        return rc;
+    if (w->avoid.n && sk_idmap_has(&w->avoid, a->nb))
+        return SK_OK;
+    /* Material above the user's clearance is not there for them: a walk
+     * never passes through it. */
+    if (x->clearance >= 0 && !sk_exec_visible_link(x, a->link))
+        return SK_OK;
+    bool pass;
+    if ((rc = link_passes(x, w, id, a, scratch, &pass)) != SK_OK || !pass)
+        return rc;
+    if (w->netypes) {
+        sk_sym t;
+        if ((rc = sk_walk_type(x, w, a->nb, &t)) != SK_OK)
+            return rc;
+        if (!type_allowed(w, t))
+            return SK_OK;
+    }
+    sk_step s = {.from = id, .adj = *a};
+    return fn(ctx, &s);
+}
+
 /* Walks one adjacency range (one link type, or all when LTYPE is 0). */
 static int walk_range(sk_exec *x, sk_walk *w, sk_id id, sk_sym ltype, sk_step_fn fn,
                       void *ctx, sk_arena *scratch)
@@ -133,55 +174,98 @@ static int walk_range(sk_exec *x, sk_walk *w, sk_id id, sk_sym ltype, sk_step_fn
     int rc = sk_adj_seek(w->cur, id, ltype, w->dirmask);
     if (rc)
         return sk_exec_store_fail(x, rc, x->stmt->span);
-    sk_step s = {.from = id};
+    sk_adj a;
     size_t n = 0;
-    while ((rc = sk_adj_next(w->cur, &s.adj)) == SK_OK) {
-        if ((++n & 4095) == 0 && (rc = sk_exec_check(x, x->stmt->span)) != SK_OK)
+    while ((rc = sk_adj_next(w->cur, &a)) == SK_OK)
+        if ((rc = visit(x, w, id, &a, &n, fn, ctx, scratch)) != SK_OK)
             return rc;
-        if (sk_idmap_has(&w->avoid, s.adj.nb))
-            continue;
-        /* Material above the user's clearance is not there for them: a
-         * walk never passes through it. */
-        if (x->clearance >= 0 && !sk_exec_visible_link(x, s.adj.link))
-            continue;
-        bool pass;
-        if ((rc = link_passes(x, w, id, &s.adj, scratch, &pass)) != SK_OK)
-            return rc;
-        if (!pass)
-            continue;
-        if (w->netypes) {
-            sk_sym t;
-            if ((rc = sk_walk_type(x, w, s.adj.nb, &t)) != SK_OK)
-                return rc;
-            if (!type_allowed(w, t))
-                continue;
-        }
-        rc = fn(ctx, &s);
-        if (rc)
-            return rc;
-    }
     return rc == SK_DONE ? SK_OK : sk_exec_store_fail(x, rc, x->stmt->span);
+}
+
+static int cache_degree(sk_exec *x, sk_walk *w, sk_id id, uint64_t deg)
+{
+    if (w->cache_degrees && sk_idmap_set(&w->degrees, id, deg))
+        return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
+    return SK_OK;
+}
+
+int sk_walk_degree(sk_exec *x, sk_walk *w, sk_id id, uint64_t *out)
+{
+    const uint64_t *v = sk_idmap_get(&w->degrees, id);
+    if (v) {
+        *out = *v;
+        return SK_OK;
+    }
+    int rc = sk_adj_degree(x->t, id, out);
+    if (rc)
+        return sk_exec_store_fail(x, rc, x->stmt->span);
+    return cache_degree(x, w, id, *out);
+}
+
+/* Walks every entry of ID when the walk follows every link type and
+ * direction: the entries read are then the entity's degree, so they are
+ * gathered first (at most the cap + 1 of them) and the supernode test
+ * needs no lookup of its own. *CAPPED is set when ID is over the cap. */
+static int walk_whole(sk_exec *x, sk_walk *w, sk_id id, sk_step_fn fn, void *ctx,
+                      sk_arena *scratch, bool *capped)
+{
+    *capped = false;
+    int rc = sk_adj_seek(w->cur, id, 0, SK_DIR_ANY);
+    if (rc)
+        return sk_exec_store_fail(x, rc, x->stmt->span);
+    w->nbuf = 0;
+    for (;;) {
+        if (w->nbuf == w->capbuf) {
+            size_t cap = w->capbuf ? w->capbuf * 2 : 256;
+            sk_adj *b = realloc(w->buf, cap * sizeof *b);
+            if (!b)
+                return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
+            w->buf = b;
+            w->capbuf = cap;
+        }
+        rc = sk_adj_next(w->cur, &w->buf[w->nbuf]);
+        if (rc == SK_DONE)
+            break;
+        if (rc)
+            return sk_exec_store_fail(x, rc, x->stmt->span);
+        if (++w->nbuf > w->supernode) {
+            *capped = true;
+            return cache_degree(x, w, id, w->supernode + 1);
+        }
+    }
+    if ((rc = cache_degree(x, w, id, w->nbuf)) != SK_OK)
+        return rc;
+    size_t n = 0;
+    for (size_t i = 0; !rc && i < w->nbuf; i++)
+        rc = visit(x, w, id, &w->buf[i], &n, fn, ctx, scratch);
+    return rc;
 }
 
 int sk_walk_each(sk_exec *x, sk_walk *w, sk_id id, bool force, sk_step_fn fn, void *ctx)
 {
-    if (!force && w->supernode) {
+    bool whole = !force && w->supernode && w->nltypes == 0 && w->dirmask == SK_DIR_ANY;
+    int rc = SK_OK;
+    if (!force && w->supernode && !whole) {
         uint64_t deg;
-        if (sk_adj_degree(x->t, id, &deg) == SK_OK && deg > w->supernode) {
+        if ((rc = sk_walk_degree(x, w, id, &deg)) != SK_OK)
+            return rc;
+        if (deg > w->supernode) {
             w->capped++;
             return SK_OK;
         }
     }
-    sk_arena *scratch = w->where_needs_link ? sk_arena_new() : NULL;
-    if (w->where_needs_link && !scratch)
+    if (w->where_needs_link && !w->scratch && !(w->scratch = sk_arena_new()))
         return sk_exec_fail(x, SK_ENOMEM, x->stmt->span, "out of memory");
-    int rc = SK_OK;
-    if (w->nltypes == 0) {
+    sk_arena *scratch = w->scratch;
+    if (whole) {
+        bool capped;
+        rc = walk_whole(x, w, id, fn, ctx, scratch, &capped);
+        w->capped += capped;
+    } else if (w->nltypes == 0) {
         rc = walk_range(x, w, id, 0, fn, ctx, scratch);
     } else {
         for (size_t i = 0; !rc && i < w->nltypes; i++)
             rc = walk_range(x, w, id, w->ltypes[i], fn, ctx, scratch);
     }
-    sk_arena_free(scratch);
     return rc == SK_DONE ? SK_OK : rc;
 }

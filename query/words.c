@@ -17,6 +17,7 @@ static const char *const words[] = {
     SK_METHODS(SK_WORD)
     SK_FORMATS(SK_WORD)
     SK_LAYOUTS(SK_WORD)
+    SK_COUNTABLES(SK_WORD)
 #undef SK_WORD
 };
 

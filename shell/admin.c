@@ -5,6 +5,7 @@
  *   skein admin CASE user NAME [--clearance N]    show or set a clearance
  *   skein admin CASE access-control on|off        named users only
  *   skein admin CASE require-reason on|off        every statement needs --reason
+ *   skein admin CASE audit-sync on|off            sync each consultation's entry
  *   skein admin CASE review-years N [--type T]    the review period
  *   (each takes --user NAME and --reason TEXT for the audit log)
  *
@@ -24,6 +25,7 @@ static const char usage[] =
     "       skein admin CASE user NAME [--clearance N]    a user's clearance\n"
     "       skein admin CASE access-control on|off        admit named users only\n"
     "       skein admin CASE require-reason on|off        refuse statements without --reason\n"
+    "       skein admin CASE audit-sync on|off            write each consultation before showing it\n"
     "       skein admin CASE review-years N [--type TYPE] the review period\n"
     "       (each also takes --user NAME and --reason TEXT, recorded in the audit log)\n";
 
@@ -38,6 +40,8 @@ typedef enum setting_kind {
       "only users with a clearance may open the case")                                      \
     X("require-reason", "require_reason", SET_ONOFF,                                        \
       "every statement must give a reason (--reason, .reason)")                             \
+    X("audit-sync", "audit_sync", SET_ONOFF,                                                \
+      "each consultation is on disk before its result is shown (default: group commits)")   \
     X("review-years", "review_years", SET_YEARS,                                            \
       "years after first recording that an entity is due for review (default 6)")
 

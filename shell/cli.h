@@ -79,6 +79,10 @@ int cli_repl(cli_session *cs);
 
 /* Runs query text; prints results to stdout and errors to stderr. */
 int cli_run_text(cli_session *cs, const char *text, size_t len, const char *origin);
+/* Writes the consultations queued on the session's case (the shell does
+ * after each command, the one-shot commands before they close the case);
+ * a failure is printed and returned. */
+int cli_audit_flush(cli_session *cs);
 /* Runs a script file ("-" = standard input). */
 int cli_run_file(cli_session *cs, const char *path);
 /* Reads a whole stream into a malloc'd buffer; NULL on error (errno set). */

@@ -104,6 +104,8 @@ int cli_case(int argc, char **argv)
         cs.keep = true;
         rc = cli_repl(&cs);
     }
+    if (cli_audit_flush(&cs) != SK_OK)
+        rc = 1;
     sk_store_close(cs.store);
     cli_session_free(&cs);
     return rc ? 1 : 0;

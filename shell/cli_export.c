@@ -145,6 +145,8 @@ int cli_export(int argc, char **argv)
     }
     cs.cancel = cli_sigint_install();
     int rc = run(&cs, &a, &o);
+    if (cli_audit_flush(&cs) != SK_OK)
+        rc = 1;
     sk_store_close(cs.store);
     cli_session_free(&cs);
     return rc ? 1 : 0;

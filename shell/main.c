@@ -36,7 +36,7 @@ static const command commands[] = {
      "              [--format table|csv|json]"},
     {"admin", cli_admin,
      "skein admin CASE [user NAME --clearance N | access-control on|off |\n"
-     "              require-reason on|off | review-years N [--type T]]"},
+     "              require-reason on|off | audit-sync on|off | review-years N [--type T]]"},
 };
 
 static void usage(FILE *f)

@@ -130,6 +130,15 @@ void cli_print_error(const cli_session *cs, const char *msg)
         fputc('\n', stderr);
 }
 
+int cli_audit_flush(cli_session *cs)
+{
+    int rc = sk_audit_flush(cs->store);
+    if (rc)
+        fprintf(stderr, "skein: the audit log could not be written: %s\n",
+                sk_store_errmsg(cs->store));
+    return rc;
+}
+
 int cli_run_text(cli_session *cs, const char *text, size_t len, const char *origin)
 {
     sk_query_opts qo = {.export_fn = cli_export_result, .export_ctx = cs,
@@ -139,13 +148,15 @@ int cli_run_text(cli_session *cs, const char *text, size_t len, const char *orig
     clock_gettime(CLOCK_MONOTONIC, &cs->mark);
     int rc = sk_query_exec(cs->store, text, len, &qo, print_cb, cs, &err);
     fflush(stdout);
+    /* At the prompt, what was shown is logged before the next command. */
+    int frc = cs->keep ? cli_audit_flush(cs) : SK_OK;
     /* Ctrl-C needs no caret: the terminal has echoed ^C, and the line
      * goes under it. */
     if (rc == SK_ECANCELLED)
         fprintf(stderr, "%scancelled\n", isatty(STDERR_FILENO) ? "\n" : "");
     else if (rc)
         cli_print_error(cs, err.msg[0] ? err.msg : sk_strerror(rc));
-    return rc;
+    return rc ? rc : frc;
 }
 
 char *cli_slurp(FILE *f, size_t *len)

@@ -114,6 +114,22 @@ check "… saying a reason is needed" "0" "$?"
 run case.sk -c 'find person' --reason "check"
 check "… and with one it runs" "0" "$rc"
 run admin case.sk require-reason off --reason "policy"
+# Consultations of a script are written together when the case is closed,
+# each with its own statement, in order.
+printf 'find person where label ~ /ann/i;\nfind person where label ~ /jack/i;\n' > two.skq
+run case.sk --user ivy -f two.skq
+check "a script's queries run" "0" "$rc"
+check "… and each is logged, in order" "find person where label ~ /ann/i|find person where label ~ /jack/i" \
+    "$(log --user ivy | tail -n +2 | cut -d, -f9 | tr '\n' '|' | sed 's/|$//')"
+run admin case.sk audit-sync on --reason "policy"
+run admin case.sk
+printf '%s\n' "$out" | grep -q '^audit-sync *on'
+check "audit-sync is a setting" "0" "$?"
+run case.sk --user hal -c 'find person where label ~ /ann/i'
+check "audit-sync: the query runs" "0" "$rc"
+has_entry ',hal,consultation,query,,,[0-9]+,find person where label'
+check "audit-sync: its consultation is logged" "0" "$?"
+run admin case.sk audit-sync off --reason "policy"
 run admin case.sk user alice --clearance 2 --reason "vetting"
 run admin case.sk user alice
 check "a clearance is recorded" "alice: clearance 2" "$out"

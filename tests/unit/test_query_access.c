@@ -1,7 +1,9 @@
 /*
  * test_query_access.c — clearance: material whose handling code is above a
  * user's clearance is not there for that user, in any lookup, traversal,
- * path or result; other users see everything.
+ * path or result; other users see everything. Counts (`| count`) are built
+ * without reading records when nothing can be hidden; with a clearance
+ * they must hide the same material, so they equal the full results.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -74,6 +76,7 @@ static int teardown(void **state)
 typedef struct seen {
     size_t rows;
     char labels[512];
+    char cells[128];   /* integer cells of a table's first row: "col=v," */
 } seen;
 
 static int collect(void *ctx, const sk_result *r)
@@ -88,6 +91,11 @@ static int collect(void *ctx, const sk_result *r)
                     strcat(s->labels, v->u.str.ptr);
                     strcat(s->labels, ",");
                 }
+                if (i == 0 && v->type == SK_V_INT) {
+                    size_t at = strlen(s->cells);
+                    snprintf(s->cells + at, sizeof s->cells - at, "%s=%lld,",
+                             r->table.cols[c], (long long)v->u.i);
+                }
             }
     } else {
         s->rows = r->graph.nnodes;
@@ -96,6 +104,17 @@ static int collect(void *ctx, const sk_result *r)
             strcat(s->labels, ",");
         }
     }
+    return 0;
+}
+
+/* Sizes of a graph result into three size_t: nodes, links, paths. */
+static int graph_sizes(void *ctx, const sk_result *r)
+{
+    size_t *z = ctx;
+    assert_int_equal(r->kind, SK_RESULT_GRAPH);
+    z[0] = r->graph.nnodes;
+    z[1] = r->graph.nlinks;
+    z[2] = r->graph.npaths;
     return 0;
 }
 
@@ -142,6 +161,64 @@ static void test_walks_do_not_pass_through(void **state)
     assert_int_equal(s.rows, 0);
 }
 
+/* "entities=N,links=M," of the full result of Q for USER, for comparing
+ * with its count. */
+static void full_sizes(fixture *f, const char *user, const char *q, bool paths, char *out,
+                       size_t cap)
+{
+    sk_query_error e;
+    memset(out, 0, cap);
+    sk_query_opts o = {.user = user};
+    size_t z[3] = {0};
+    assert_int_equal(sk_query_exec(f->s, q, strlen(q), &o, graph_sizes, z, &e), SK_OK);
+    if (paths)
+        snprintf(out, cap, "paths=%zu,entities=%zu,links=%zu,", z[2], z[0], z[1]);
+    else
+        snprintf(out, cap, "entities=%zu,links=%zu,", z[0], z[1]);
+}
+
+static void test_counts_hide_what_results_hide(void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *q;
+        bool paths;
+        const char *low;   /* the count the uncleared user gets */
+    } cases[] = {
+        {"network around person \"Alice\" depth 4", false, "entities=2,links=1,"},
+        {"network around person \"Dave\" depth 2", false, "entities=2,links=1,"},
+        {"network around person \"Carol\" depth 1 via knows", false, "entities=2,links=1,"},
+        {"path from person \"Alice\" to person \"Dave\"", true,
+         "paths=0,entities=0,links=0,"},
+        {"path from person \"Carol\" to person \"Dave\"", true,
+         "paths=1,entities=2,links=1,"},
+        {"connect person \"Alice\", person \"Bob\", person \"Dave\"", true,
+         "paths=1,entities=3,links=1,"},
+    };
+    const char *users[] = {"high", "low"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int u = 0; u < 2; u++) {
+            char want[128], q[256];
+            full_sizes(f, users[u], cases[i].q, cases[i].paths, want, sizeof want);
+            if (u == 1)
+                assert_string_equal(want, cases[i].low);
+            snprintf(q, sizeof q, "%s | count", cases[i].q);
+            seen s;
+            sk_query_error e;
+            assert_int_equal(run(f, users[u], q, &s, &e), SK_OK);
+            assert_string_equal(s.cells, want);
+            /* entities only: the same entities */
+            snprintf(q, sizeof q, "%s | count entities", cases[i].q);
+            assert_int_equal(run(f, users[u], q, &s, &e), SK_OK);
+            assert_non_null(strstr(want, s.cells));
+        }
+    /* Eve, known only from the restricted source, is not counted. */
+    seen s;
+    sk_query_error e;
+    assert_int_equal(run(f, "high", "network around person \"Dave\" | count", &s, &e), SK_OK);
+    assert_string_equal(s.cells, "entities=3,links=2,");
+}
+
 static void test_access_control_refuses_unknown_users(void **state)
 {
     fixture *f = *state;
@@ -161,6 +238,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_find_hides_restricted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walks_do_not_pass_through, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_counts_hide_what_results_hide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_control_refuses_unknown_users, setup,
                                         teardown),
     };

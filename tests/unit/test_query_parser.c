@@ -145,6 +145,11 @@ static const canon_case additions[] = {
     /* Statements. */
     {"explain network around #1 | rank closeness", NULL},
     {"stats", NULL},
+    {"network around #1 depth 2 | count", NULL},
+    {"network around #1 depth 2 VIA knows | COUNT Entities",
+     "network around #1 depth 2 via knows | count entities"},
+    {"paths from #1 to #2 | count paths", NULL},
+    {"find person | count rows", NULL},
     {"components via knows", NULL},
     {"communities method leiden weighted", NULL},
     {"communities method LabelProp", "communities method labelprop"},
@@ -411,7 +416,7 @@ static const err_case errors[] = {
      "line 1, column 23: expected a layout (dot, neato, fdp, sfdp, circo, twopi) after 'layout', "
      "found 'spring'"},
     {"find person | ", SK_EPARSE,
-     "line 1, column 15: expected a stage (rank, communities, where, export, …) after '|', found "
+     "line 1, column 15: expected a stage (rank, communities, where, count, export, …) after '|', found "
      "end of query"},
     {"find person ; show", SK_EPARSE,
      "line 1, column 19: expected an entity (like person \"Jo\" or #12) after 'show', found end of "
