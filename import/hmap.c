@@ -1,15 +1,25 @@
 /*
- * hmap.c — an open-addressing hash map from byte strings to 64-bit values.
+ * hmap.c — open-addressing hash tables: byte strings → 64-bit values
+ * (imp_hmap) and a set of entity ids (imp_idset).
  *
- * Used for neo4j's file-local node ids (id → entity), the per-import entity
- * cache (type + key → entity) and type names taken from columns. Keys are
- * copied into one growing byte buffer, slots hold (hash, offset, length,
- * value), probing is linear and the table doubles at 70% load, so a lookup
+ * imp_hmap is used for neo4j's file-local node ids (id → entity), the
+ * per-import key cache (type + raw key → entity) and interned names. A
+ * slot is 32 bytes: hash, value and a key of up to 15 bytes (phone
+ * numbers, plates, ids), so a lookup of a short key reads one place in
+ * memory; longer keys are copied into one growing byte buffer (at most
+ * 4 GiB, so offsets fit 32 bits) and the slot holds their offset and
+ * length. Probing is linear and the table doubles at 70% load, so a lookup
  * costs one hash and usually one key comparison, and nothing is allocated
- * per entry. Clearing keeps the memory for reuse.
+ * per entry.
+ * imp_idset holds non-zero ids in a table of 8-byte slots (0 = empty).
+ * Clearing either keeps its memory for reuse. Tables of megabytes are
+ * asked for in huge pages: a lookup in a large cache is one random read,
+ * and without them it also misses the TLB.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "import_int.h"
 
@@ -35,6 +45,27 @@ static uint64_t hash_bytes(const void *p, size_t n)
     return h | 1; /* 0 marks an empty slot */
 }
 
+_Static_assert(sizeof(imp_hslot) == 32, "two slots to a cache line");
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* N bytes, zeroed when ZERO; from 2 MiB up aligned to and advised as huge
+ * pages (a hint the kernel may ignore). Freed with free(). */
+static void *table_alloc(size_t n, bool zero)
+{
+    if (n < HUGE_PAGE)
+        return zero ? calloc(1, n) : malloc(n);
+    void *p;
+    if (posix_memalign(&p, HUGE_PAGE, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1)) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), MADV_HUGEPAGE);
+#endif
+    if (zero)
+        memset(p, 0, n);
+    return p;
+}
+
 void imp_hmap_init(imp_hmap *m)
 {
     memset(m, 0, sizeof *m);
@@ -58,7 +89,14 @@ void imp_hmap_clear(imp_hmap *m)
 static bool slot_eq(const imp_hmap *m, const imp_hslot *s, uint64_t h, const void *k,
                     size_t n)
 {
-    return s->hash == h && s->len == n && memcmp(m->keys + s->off, k, n) == 0;
+    if (s->hash != h)
+        return false;
+    if (n <= IMP_HKEY_INLINE)
+        return s->len == n && memcmp(s->key, k, n) == 0;
+    uint32_t off, len;
+    memcpy(&off, s->key, 4);
+    memcpy(&len, s->key + 4, 4);
+    return s->len == IMP_HKEY_LONG && len == n && memcmp(m->keys + off, k, n) == 0;
 }
 
 bool imp_hmap_get(const imp_hmap *m, const void *k, size_t n, uint64_t *val)
@@ -78,10 +116,32 @@ bool imp_hmap_get(const imp_hmap *m, const void *k, size_t n, uint64_t *val)
     }
 }
 
+size_t imp_hmap_bytes(const imp_hmap *m)
+{
+    return m->cap * sizeof *m->slots + m->kcap;
+}
+
+/* Capacity of a table of CAP slots holding N entries after one more. */
+static size_t cap_after(size_t cap, size_t n)
+{
+    return (n + 1) * 10 > cap * 7 ? (cap ? cap * 2 : 1024) : cap;
+}
+
+size_t imp_hmap_bytes_after(const imp_hmap *m, size_t n)
+{
+    size_t kcap = m->kcap;
+    if (n > IMP_HKEY_INLINE && m->klen + n > kcap) {
+        kcap = kcap ? kcap * 2 : 64 * 1024;
+        while (kcap < m->klen + n)
+            kcap *= 2;
+    }
+    return cap_after(m->cap, m->n) * sizeof *m->slots + kcap;
+}
+
 static int grow(imp_hmap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 1024;
-    imp_hslot *ns = calloc(ncap, sizeof *ns);
+    imp_hslot *ns = table_alloc(ncap * sizeof *ns, true);
     if (!ns)
         return SK_ENOMEM;
     for (size_t i = 0; i < m->cap; i++) {
@@ -115,19 +175,107 @@ int imp_hmap_put(imp_hmap *m, const void *k, size_t n, uint64_t val)
             return SK_OK;
         }
     }
-    if (m->klen + n > m->kcap) {
-        size_t ncap = m->kcap ? m->kcap * 2 : 64 * 1024;
-        while (ncap < m->klen + n)
-            ncap *= 2;
-        char *nk = realloc(m->keys, ncap);
-        if (!nk)
-            return SK_ENOMEM;
-        m->keys = nk;
-        m->kcap = ncap;
+    imp_hslot slot = {.hash = h, .val = val, .len = (uint8_t)n};
+    if (n <= IMP_HKEY_INLINE) {
+        memcpy(slot.key, k, n);
+    } else {
+        if (n > UINT32_MAX - m->klen)
+            return SK_ENOMEM; /* offsets are 32 bits: the owner bounds the map */
+        if (m->klen + n > m->kcap) {
+            size_t ncap = m->kcap ? m->kcap * 2 : 64 * 1024;
+            while (ncap < m->klen + n)
+                ncap *= 2;
+            char *nk = table_alloc(ncap, false);
+            if (!nk)
+                return SK_ENOMEM;
+            if (m->klen)
+                memcpy(nk, m->keys, m->klen);
+            free(m->keys);
+            m->keys = nk;
+            m->kcap = ncap;
+        }
+        memcpy(m->keys + m->klen, k, n);
+        uint32_t off = (uint32_t)m->klen, len = (uint32_t)n;
+        slot.len = IMP_HKEY_LONG;
+        memcpy(slot.key, &off, 4);
+        memcpy(slot.key + 4, &len, 4);
+        m->klen += n;
     }
-    memcpy(m->keys + m->klen, k, n);
-    m->slots[i] = (imp_hslot){.hash = h, .off = m->klen, .len = (uint32_t)n, .val = val};
-    m->klen += n;
+    m->slots[i] = slot;
     m->n++;
+    return SK_OK;
+}
+
+/* ---- Id set ------------------------------------------------------------ */
+
+static uint64_t mix_id(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+void imp_idset_init(imp_idset *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void imp_idset_free(imp_idset *s)
+{
+    free(s->slots);
+    memset(s, 0, sizeof *s);
+}
+
+void imp_idset_clear(imp_idset *s)
+{
+    if (s->slots)
+        memset(s->slots, 0, s->cap * sizeof *s->slots);
+    s->n = 0;
+}
+
+size_t imp_idset_bytes(const imp_idset *s)
+{
+    return s->cap * sizeof *s->slots;
+}
+
+size_t imp_idset_bytes_after(const imp_idset *s)
+{
+    return cap_after(s->cap, s->n) * sizeof *s->slots;
+}
+
+static int idset_grow(imp_idset *s)
+{
+    size_t ncap = s->cap ? s->cap * 2 : 1024;
+    uint64_t *ns = table_alloc(ncap * sizeof *ns, true);
+    if (!ns)
+        return SK_ENOMEM;
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->slots[i])
+            continue;
+        size_t j = mix_id(s->slots[i]) & (ncap - 1);
+        while (ns[j])
+            j = (j + 1) & (ncap - 1);
+        ns[j] = s->slots[i];
+    }
+    free(s->slots);
+    s->slots = ns;
+    s->cap = ncap;
+    return SK_OK;
+}
+
+int imp_idset_add(imp_idset *s, uint64_t id, bool *added)
+{
+    assert(id != 0);
+    *added = false;
+    if ((s->n + 1) * 10 > s->cap * 7 && idset_grow(s) != SK_OK)
+        return SK_ENOMEM;
+    size_t mask = s->cap - 1;
+    size_t i = mix_id(id) & mask;
+    for (; s->slots[i]; i = (i + 1) & mask)
+        if (s->slots[i] == id)
+            return SK_OK;
+    s->slots[i] = id;
+    s->n++;
+    *added = true;
     return SK_OK;
 }

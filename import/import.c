@@ -25,6 +25,10 @@
 
 typedef struct imp_file {
     const char *path;
+    const sk_import_spec *spec; /* its spec (owned by the caller or imp_ctx) */
+    const imp_tz *tz;       /* the zone in force for it (option over spec), may be NULL */
+    char grade[32];         /* canonical grading code of its source, "" = none */
+    const char *handling;   /* handling code of its source, NULL = none */
     uint8_t sha[32];
     uint64_t size;
     sk_srcid existing;      /* already a source of the case */
@@ -35,15 +39,15 @@ typedef struct imp_file {
 
 typedef struct imp_ctx {
     sk_store *s;
-    const sk_import_spec *spec;
+    const sk_import_spec *spec; /* the first file's (neo4j: every file's) */
     const sk_import_opts *o;
-    const imp_tz *tz;
+    imp_tz *opt_tz;         /* --timezone, loaded (owned), or NULL */
+    sk_import_spec **owned; /* specs loaded here, freed at the end */
+    size_t nowned;
     imp_file *files;
     size_t nfiles;
     size_t *order;          /* processing order (neo4j: node files first) */
     const char *user;
-    const char *grade;      /* canonical grading code, or NULL */
-    const char *handling;
     int64_t now;
     struct timespec t0;
     uint64_t all_size;
@@ -137,10 +141,10 @@ static int progress(imp_ctx *c, sk_txn *t, size_t k, const imp_reader *rd, bool 
 
 /* Rows longer than the header must only have empty extra fields; shorter
  * rows are padded unless the spec says `ragged error`. */
-static bool ragged(const imp_ctx *c, const imp_reader *rd, const imp_record *rec,
+static bool ragged(const imp_file *f, const imp_reader *rd, const imp_record *rec,
                    imp_err *e)
 {
-    if (!rd->nnames || c->spec->format != IMP_FMT_CSV)
+    if (!rd->nnames || f->spec->format != IMP_FMT_CSV)
         return false;
     if (rec->n > rd->nnames) {
         for (size_t i = rd->nnames; i < rec->n; i++)
@@ -149,7 +153,7 @@ static bool ragged(const imp_ctx *c, const imp_reader *rd, const imp_record *rec
                             "row has %zu fields but the header has %zu", rec->n, rd->nnames);
                 return true;
             }
-    } else if (rec->n < rd->nnames && c->spec->ragged_error) {
+    } else if (rec->n < rd->nnames && f->spec->ragged_error) {
         imp_err_set(e, rec->line, 1, SK_EPARSE, "row has %zu fields but the header has %zu "
                     "(the spec says `ragged error`)", rec->n, rd->nnames);
         return true;
@@ -163,14 +167,14 @@ static int run_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_mapper *m, size_t 
     imp_file *f = &c->files[c->order[k]];
     imp_reader rd;
     imp_err e = {0};
-    int rc = imp_reader_open(&rd, c->spec, f->path, c->o->encoding, &e);
+    int rc = imp_reader_open(&rd, f->spec, f->path, c->o->encoding, &e);
     if (rc) {
         imp_reader_close(&rd);
         return fail_at(c, t, f->path, &e, rc);
     }
     imp_bind_free(&m->bind);
-    bool named = c->spec->format != IMP_FMT_CSV || c->spec->header;
-    rc = imp_bind_columns(c->spec, named ? rd.names : NULL, rd.lens, rd.nnames, &m->bind, &e);
+    bool named = f->spec->format != IMP_FMT_CSV || f->spec->header;
+    rc = imp_bind_columns(f->spec, named ? rd.names : NULL, rd.lens, rd.nnames, &m->bind, &e);
     if (rc) {
         imp_reader_close(&rd);
         return fail_at(c, t, f->path, &e, rc);
@@ -183,7 +187,7 @@ static int run_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_mapper *m, size_t 
             break;
         bool keep;
         m->piece = 0;
-        if (ragged(c, &rd, &rec, &e) || imp_map_rows_rule(m, &rec, &keep, &e) != SK_OK ||
+        if (ragged(f, &rd, &rec, &e) || imp_map_rows_rule(m, &rec, &keep, &e) != SK_OK ||
             (keep && imp_map_record(m, w, &rec, &e) != SK_OK)) {
             if ((rc = bad_row(c, t, f, &rec, &e)))
                 break;
@@ -277,7 +281,7 @@ static int run_neo4j(imp_ctx *c, sk_txn *t, imp_writer *w)
     for (size_t i = 0; i < c->nfiles; i++)
         new_rel = new_rel || (c->files[i].neo_rel && !c->files[i].existing && !c->files[i].dup);
     imp_neo4j *n = NULL;
-    int rc = imp_neo4j_new(&n, c->spec, c->tz, w);
+    int rc = imp_neo4j_new(&n, c->spec, c->files[0].tz, w);
     for (size_t k = 0; k < c->nfiles && !rc; k++) {
         imp_file *f = &c->files[c->order[k]];
         bool old = f->existing || f->dup;
@@ -291,37 +295,50 @@ static int run_neo4j(imp_ctx *c, sk_txn *t, imp_writer *w)
     return rc;
 }
 
+/* Every new file through its spec; a mapper serves the files that share
+ * a spec and zone. */
 static int run_generic(imp_ctx *c, sk_txn *t, imp_writer *w)
 {
     imp_mapper m;
-    int rc = imp_mapper_init(&m, c->spec, c->tz, w);
+    bool have = false;
+    int rc = SK_OK;
     for (size_t k = 0; k < c->nfiles && !rc; k++) {
         imp_file *f = &c->files[c->order[k]];
         if (f->existing || f->dup)
             continue;
+        if (!have || m.spec != f->spec || m.tz != f->tz) {
+            if (have)
+                imp_mapper_free(&m);
+            have = true;
+            if ((rc = imp_mapper_init(&m, f->spec, f->tz, w)))
+                break;
+        }
         w->as = (sk_assert){.source = f->src};
         w->file_idx = (uint32_t)c->order[k];
         rc = run_file(c, t, w, &m, k);
     }
-    imp_mapper_free(&m);
+    if (have)
+        imp_mapper_free(&m);
     return rc;
 }
 
 /* Adds a source for each new file. */
 static int add_sources(imp_ctx *c, sk_txn *t)
 {
-    sk_sym grade = 0, handling = 0;
     int rc = SK_OK;
-    if (c->grade)
-        rc = sk_name_intern(t, SK_DICT_GRADE, c->grade, strlen(c->grade), true, &grade);
-    if (!rc && c->handling)
-        rc = sk_name_intern(t, SK_DICT_GRADE, c->handling, strlen(c->handling), true,
-                            &handling);
     for (size_t i = 0; i < c->nfiles && !rc; i++) {
         imp_file *f = &c->files[i];
         f->src = 0;
         if (f->existing || f->dup)
             continue;
+        sk_sym grade = 0, handling = 0;
+        if (f->grade[0])
+            rc = sk_name_intern(t, SK_DICT_GRADE, f->grade, strlen(f->grade), true, &grade);
+        if (!rc && f->handling)
+            rc = sk_name_intern(t, SK_DICT_GRADE, f->handling, strlen(f->handling), true,
+                                &handling);
+        if (rc)
+            break;
         sk_source src = {
             .name = f->path, .size = f->size, .time = c->now, .user = c->user,
             .grade = grade, .handling = handling, .note = c->o->note ? c->o->note : "",
@@ -329,6 +346,8 @@ static int add_sources(imp_ctx *c, sk_txn *t)
         memcpy(src.sha256, f->sha, 32);
         rc = sk_source_add(t, &src);
         f->src = src.id;
+        if (rc)
+            break;
         if (!c->sum.first_source)
             c->sum.first_source = src.id;
         c->sum.files_imported++;
@@ -342,15 +361,24 @@ static int add_sources(imp_ctx *c, sk_txn *t)
  * the files, the sources they became and what they brought. */
 static int audit(imp_ctx *c, sk_txn *t)
 {
-    char target[1024] = "", detail[256];
-    size_t at = 0;
+    char target[1024] = "", specs[256] = "", detail[512];
+    size_t at = 0, sp = 0;
     for (size_t i = 0; i < c->nfiles && at < sizeof target; i++)
         at += (size_t)snprintf(target + at, sizeof target - at, "%s%s", i ? ", " : "",
                                c->files[i].path);
+    for (size_t i = 0; i < c->nfiles && sp < sizeof specs; i++) {
+        const sk_import_spec *s = c->files[i].spec;
+        bool again = false;
+        for (size_t j = 0; j < i; j++)
+            again = again || c->files[j].spec == s;
+        if (!again)
+            sp += (size_t)snprintf(specs + sp, sizeof specs - sp, "%s%s", sp ? ", " : "",
+                                   s->name ? s->name : "?");
+    }
     snprintf(detail, sizeof detail,
              "spec %s; %llu rows; %llu entities created, %llu merged; %llu links created, "
              "%llu confirmed; %llu rejected",
-             c->spec->name ? c->spec->name : "?", (unsigned long long)c->sum.rows_read,
+             specs, (unsigned long long)c->sum.rows_read,
              (unsigned long long)c->sum.entities_created,
              (unsigned long long)c->sum.entities_merged,
              (unsigned long long)c->sum.links_created,
@@ -361,6 +389,18 @@ static int audit(imp_ctx *c, sk_txn *t)
                         .reason = c->o->reason, .target = target,
                         .count = c->sum.rows_read, .detail = detail};
     return sk_audit_append(t, &e, NULL);
+}
+
+/* Into an empty case the store loads in bulk (sk_txn_bulk): records are
+ * written as they come and every index entry is sorted and appended at
+ * commit. The transaction is the same one, so the import stays all or
+ * nothing. A case that holds entities or links refuses (SK_EINVAL, which
+ * leaves the transaction usable) and is written one item at a time. */
+static int start_bulk(imp_ctx *c, sk_txn *t)
+{
+    int rc = sk_txn_bulk(t);
+    c->sum.bulk = rc == SK_OK;
+    return rc == SK_EINVAL ? SK_OK : rc;
 }
 
 /* The whole import in one write transaction; run again from the start when
@@ -389,7 +429,9 @@ static int import_fn(sk_txn *t, void *vctx)
         fputs("file,line,column,reason,fields\n", c->rej);
     }
     imp_writer w;
-    int rc = imp_writer_init(&w, t);
+    int rc = imp_writer_init(&w, t, c->o->cache_bytes);
+    if (!rc)
+        rc = start_bulk(c, t);
     if (!rc)
         rc = add_sources(c, t);
     if (!rc)
@@ -473,13 +515,13 @@ static int check_headers(imp_ctx *c, char *msg, size_t msglen)
             continue;
         imp_reader rd;
         imp_err e = {0};
-        int rc = imp_reader_open(&rd, c->spec, f->path, c->o->encoding, &e);
-        if (!rc && c->spec->format == IMP_FMT_NEO4J) {
+        int rc = imp_reader_open(&rd, f->spec, f->path, c->o->encoding, &e);
+        if (!rc && f->spec->format == IMP_FMT_NEO4J) {
             f->neo_rel = imp_neo4j_is_rel(rd.names, rd.lens, rd.nnames);
         } else if (!rc && !f->existing) {
             imp_bind b;
-            bool named = c->spec->format != IMP_FMT_CSV || c->spec->header;
-            rc = imp_bind_columns(c->spec, named ? rd.names : NULL, rd.lens, rd.nnames, &b,
+            bool named = f->spec->format != IMP_FMT_CSV || f->spec->header;
+            rc = imp_bind_columns(f->spec, named ? rd.names : NULL, rd.lens, rd.nnames, &b,
                                   &e);
             imp_bind_free(&b);
         }
@@ -597,11 +639,12 @@ static void already_message(const imp_ctx *c, char *msg, size_t msglen)
         snprintf(msg + o, msglen - o, "); nothing changed");
 }
 
-/* Resolves the grading and handling codes (option over spec). */
-static int check_grading(imp_ctx *c, char *canon, size_t cap, char *msg, size_t msglen)
+/* Resolves the grading and handling codes of F's source (option over
+ * spec). */
+static int check_grading(imp_ctx *c, imp_file *f, char *msg, size_t msglen)
 {
-    const char *g = c->o->grade ? c->o->grade : c->spec->grade;
-    c->handling = c->o->handling ? c->o->handling : c->spec->handling;
+    const char *g = c->o->grade ? c->o->grade : f->spec->grade;
+    f->handling = c->o->handling ? c->o->handling : f->spec->handling;
     if (!g)
         return SK_OK;
     const sk_scale *sc = sk_store_scale(c->s);
@@ -611,9 +654,84 @@ static int check_grading(imp_ctx *c, char *canon, size_t cap, char *msg, size_t 
         snprintf(msg, msglen, "grading '%s': %s", g, err);
         return SK_EINVAL;
     }
-    snprintf(canon, cap, "%s", sc ? gr.code : g);
-    c->grade = canon;
+    snprintf(f->grade, sizeof f->grade, "%s", sc ? gr.code : g);
     return SK_OK;
+}
+
+/* Loads spec NAME, or finds it among those loaded for earlier files. */
+static int spec_named(imp_ctx *c, size_t i, const char *name, const sk_import_spec **out,
+                      char *msg, size_t msglen)
+{
+    for (size_t j = 0; j < i; j++)
+        if (c->o->specs && c->o->specs[j] && strcmp(c->o->specs[j], name) == 0) {
+            *out = c->files[j].spec;
+            return SK_OK;
+        }
+    sk_import_spec *sp;
+    int rc = sk_import_spec_load(name, &sp, msg, msglen);
+    if (rc)
+        return rc;
+    c->owned[c->nowned++] = sp;
+    *out = sp;
+    return SK_OK;
+}
+
+/* The spec, zone and grading of every file: its own spec (opts->specs) or
+ * the import's. neo4j node and relationship files are read together, so
+ * a neo4j spec must be every file's. */
+static int check_specs(imp_ctx *c, char *msg, size_t msglen)
+{
+    const sk_import_opts *o = c->o;
+    const sk_import_spec *common = o->spec_obj;
+    int rc = SK_OK;
+    c->owned = calloc(c->nfiles + 1, sizeof *c->owned);
+    if (!c->owned) {
+        snprintf(msg, msglen, "out of memory");
+        return SK_ENOMEM;
+    }
+    bool all_own = o->specs != NULL;
+    for (size_t i = 0; all_own && i < c->nfiles; i++)
+        all_own = o->specs[i] != NULL;
+    if (!common && !all_own) {
+        if (!o->spec) {
+            snprintf(msg, msglen, "no spec given: name a built-in spec (--spec cdr) or a "
+                     ".spec file");
+            return SK_EINVAL;
+        }
+        if ((rc = sk_import_spec_load(o->spec, &c->owned[c->nowned], msg, msglen)))
+            return rc;
+        common = c->owned[c->nowned++];
+    }
+    for (size_t i = 0; i < c->nfiles && !rc; i++) {
+        imp_file *f = &c->files[i];
+        if (o->specs && o->specs[i])
+            rc = spec_named(c, i, o->specs[i], &f->spec, msg, msglen);
+        else
+            f->spec = common;
+    }
+    if (rc)
+        return rc;
+    c->spec = c->files[0].spec;
+    for (size_t i = 0; i < c->nfiles; i++)
+        if ((c->files[i].spec->format == IMP_FMT_NEO4J) != (c->spec->format == IMP_FMT_NEO4J) ||
+            (c->spec->format == IMP_FMT_NEO4J && c->files[i].spec != c->spec)) {
+            snprintf(msg, msglen, "%s: a neo4j import reads its node and relationship files "
+                     "with one spec; give every file the same one", c->files[i].path);
+            return SK_EINVAL;
+        }
+    if (o->timezone) {
+        char err[256];
+        if ((rc = imp_tz_load(o->timezone, &c->opt_tz, err, sizeof err))) {
+            snprintf(msg, msglen, "--timezone: %s", err);
+            return rc;
+        }
+    }
+    for (size_t i = 0; i < c->nfiles && !rc; i++) {
+        imp_file *f = &c->files[i];
+        f->tz = c->opt_tz ? c->opt_tz : f->spec->tz;
+        rc = check_grading(c, f, msg, msglen);
+    }
+    return rc;
 }
 
 int sk_import_files(sk_store *s, const char *const *files, size_t nfiles,
@@ -634,42 +752,7 @@ int sk_import_files(sk_store *s, const char *const *files, size_t nfiles,
                                      : "no file to import", SK_IMPORT_FILES_MAX);
         return SK_EINVAL;
     }
-    sk_import_spec *owned = NULL;
-    imp_tz *tz = NULL;
     int rc = SK_OK;
-    c.spec = opts->spec_obj;
-    if (!c.spec) {
-        if (!opts->spec) {
-            snprintf(msg, msglen, "no spec given: name a built-in spec (--spec cdr) or a "
-                     ".spec file");
-            return SK_EINVAL;
-        }
-        rc = sk_import_spec_load(opts->spec, &owned, msg, msglen);
-        if (rc)
-            return rc;
-        c.spec = owned;
-    }
-    c.tz = c.spec->tz;
-    if (opts->timezone) {
-        char err[256];
-        rc = imp_tz_load(opts->timezone, &tz, err, sizeof err);
-        if (rc) {
-            snprintf(msg, msglen, "--timezone: %s", err);
-            goto out;
-        }
-        c.tz = tz;
-    }
-    char userbuf[64];
-    c.user = opts->user && *opts->user ? opts->user : getenv("SKEIN_USER");
-    if (!c.user || !*c.user)
-        c.user = getenv("USER");
-    if (!c.user || !*c.user) {
-        snprintf(userbuf, sizeof userbuf, "uid %ld", (long)getuid());
-        c.user = userbuf;
-    }
-    char grade[32];
-    if ((rc = check_grading(&c, grade, sizeof grade, msg, msglen)))
-        goto out;
     c.files = calloc(nfiles, sizeof *c.files);
     c.order = calloc(nfiles, sizeof *c.order);
     if (!c.files || !c.order) {
@@ -680,6 +763,16 @@ int sk_import_files(sk_store *s, const char *const *files, size_t nfiles,
     for (size_t i = 0; i < nfiles; i++) {
         c.files[i].path = files[i];
         c.order[i] = i;
+    }
+    if ((rc = check_specs(&c, msg, msglen)))
+        goto out;
+    char userbuf[64];
+    c.user = opts->user && *opts->user ? opts->user : getenv("SKEIN_USER");
+    if (!c.user || !*c.user)
+        c.user = getenv("USER");
+    if (!c.user || !*c.user) {
+        snprintf(userbuf, sizeof userbuf, "uid %ld", (long)getuid());
+        c.user = userbuf;
     }
     c.sum.files = nfiles;
     if ((rc = check_files(&c, msg, msglen)))
@@ -710,8 +803,10 @@ out:
         *sum = c.sum;
     free(c.files);
     free(c.order);
-    imp_tz_free(tz);
-    sk_import_spec_free(owned);
+    imp_tz_free(c.opt_tz);
+    for (size_t i = 0; i < c.nowned; i++)
+        sk_import_spec_free(c.owned[i]);
+    free(c.owned);
     return rc;
 }
 

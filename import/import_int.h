@@ -203,14 +203,19 @@ int imp_parse_bool(const char *s, size_t len, bool *out);
 void imp_trim(const char **s, size_t *len);
 
 
-/* ---- Hash map: bytes → uint64 (hmap.c) ---------------------------------- */
+/* ---- Hash map: bytes → uint64, and a set of ids (hmap.c) ---------------- */
 
+/* A key of up to IMP_HKEY_INLINE bytes lives in its slot (one memory
+ * read finds and checks it); a longer one in the map's key buffer. */
+#define IMP_HKEY_INLINE 15
 typedef struct imp_hslot {
     uint64_t hash;        /* 0 = empty */
-    uint64_t off;         /* key bytes at keys + off */
-    uint32_t len;
     uint64_t val;
+    uint8_t len;          /* key length, or IMP_HKEY_LONG */
+    char key[IMP_HKEY_INLINE]; /* the key; when long, offset(4) and length(4)
+                                  of its bytes in the key buffer */
 } imp_hslot;
+#define IMP_HKEY_LONG 0xFF
 
 typedef struct imp_hmap {
     imp_hslot *slots;
@@ -224,6 +229,24 @@ void imp_hmap_free(imp_hmap *m);
 void imp_hmap_clear(imp_hmap *m);
 bool imp_hmap_get(const imp_hmap *m, const void *k, size_t n, uint64_t *val);
 int imp_hmap_put(imp_hmap *m, const void *k, size_t n, uint64_t val);
+/* Bytes of memory the map holds (slots and key bytes), and would hold
+ * after adding a new key of N bytes. */
+size_t imp_hmap_bytes(const imp_hmap *m);
+size_t imp_hmap_bytes_after(const imp_hmap *m, size_t n);
+
+typedef struct imp_idset {
+    uint64_t *slots;      /* 0 = empty */
+    size_t cap, n;        /* cap is a power of two */
+} imp_idset;
+
+void imp_idset_init(imp_idset *s);
+void imp_idset_free(imp_idset *s);
+void imp_idset_clear(imp_idset *s);
+/* Adds ID (not 0); *ADDED false when it was there already. SK_ENOMEM. */
+int imp_idset_add(imp_idset *s, uint64_t id, bool *added);
+/* Bytes the set holds, and would hold after adding one more id. */
+size_t imp_idset_bytes(const imp_idset *s);
+size_t imp_idset_bytes_after(const imp_idset *s);
 
 
 /* ---- Specifications (spec_lex.c, spec_parse.c, spec_check.c) ---------- */
@@ -551,7 +574,9 @@ const char *imp_party_kind(const char *s, size_t *len);
 typedef struct imp_writer {
     sk_txn *t;
     char cc[8];                /* the case's country code for phone keys */
-    imp_hmap ecache;           /* type sym + normalised key → entity (see writer.c) */
+    imp_hmap keys;             /* type sym + raw key → entity id << 16 | file (writer.c) */
+    imp_idset seen;            /* entities this import wrote, each counted once */
+    size_t cache_max;          /* bytes KEYS and SEEN may hold before they are emptied */
     imp_hmap syms;             /* dict + name → sym */
     sk_assert as;              /* the source asserting what is written now */
     uint32_t file_idx;         /* index of that source's file in the import */
@@ -561,7 +586,8 @@ typedef struct imp_writer {
     size_t normlen;
 } imp_writer;
 
-int imp_writer_init(imp_writer *w, sk_txn *t);
+/* CACHE_MAX: bytes the key cache may hold (0 = SK_IMPORT_CACHE_BYTES). */
+int imp_writer_init(imp_writer *w, sk_txn *t, size_t cache_max);
 void imp_writer_free(imp_writer *w);
 /* NAME interned in DICT (created when absent), cached. */
 int imp_writer_sym(imp_writer *w, enum sk_dict dict, const char *name, size_t len,
@@ -571,10 +597,16 @@ int imp_writer_sym(imp_writer *w, enum sk_dict dict, const char *name, size_t le
  * reason in WHY. No write happens, so a bad key can be rejected. */
 int imp_writer_checkkey(imp_writer *w, const char *type, size_t tlen, const char *key,
                         size_t len, char *why, size_t whylen);
-/* Upserts an entity whose key was just checked (NORM = w->norm, or NULL for
- * a keyless entity), going through the cache; counts created / merged. */
-int imp_writer_entity(imp_writer *w, const sk_entity_in *in, const char *norm,
-                      size_t normlen, sk_id *out);
+/* True when this import has written an entity of TYPE under the raw KEY
+ * (LEN bytes): the key is known to be valid and *REF is what
+ * imp_writer_entity needs to resolve it without the store. */
+bool imp_writer_known(imp_writer *w, sk_sym type, const char *key, size_t len,
+                      uint64_t *ref);
+/* Upserts an entity whose key (in->key, KEYLEN bytes; NULL for a keyless
+ * entity) was checked or is KNOWN (REF from imp_writer_known), going
+ * through the cache; counts each entity once, as created or merged. */
+int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, bool known,
+                      uint64_t ref, sk_id *out);
 int imp_writer_link(imp_writer *w, const sk_link_in *in);
 
 /* Latest time a link may carry (the store's range), in seconds either side. */
@@ -586,7 +618,9 @@ typedef struct imp_ment {
     bool present;
     sk_sym type;
     const char *key;           /* raw key (NUL-terminated, row arena) or NULL */
-    char *norm; size_t normlen;
+    size_t keylen;
+    bool known;                /* imp_writer_known found the key; REF is its answer */
+    uint64_t ref;
     const char *label;
     sk_prop *props; size_t nprops;
     sk_sym grade;              /* per-row grading, 0 = the source's */

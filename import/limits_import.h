@@ -31,9 +31,11 @@
 #define SK_IMPORT_FILES_MAX 1024
 /* Rows between two progress callbacks. */
 #define SK_IMPORT_PROGRESS_ROWS 16384
-/* Entries of the per-import entity cache before it is emptied, so memory is
- * bounded by this and not by the file. */
-#define SK_IMPORT_CACHE_MAX (1u << 21)
+/* Bytes the per-import key cache (raw key → entity, and the set of
+ * entities written) may hold; it is emptied rather than grown past this,
+ * so its memory is bounded by this and not by the file. About 80 bytes per
+ * raw key: room for some 3M keys. */
+#define SK_IMPORT_CACHE_BYTES ((size_t)256 << 20)
 /* Matrix: most labels of a square adjacency matrix. */
 #define SK_IMPORT_MATRIX_MAX 100000
 /* Bytes read from a file at a time. */

@@ -586,19 +586,18 @@ static int map_entity(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
     if ((rc = type_of(m, w, &r->type, SK_DICT_ETYPE, m->ent_type[i], &me->type, &tname,
                       &tlen, e)))
         return rc;
-    if (key) {
+    /* A raw key this import has written before is valid: no need to
+     * normalise it again. */
+    if (key && !(me->known = imp_writer_known(w, me->type, key, klen, &me->ref))) {
         char why[200];
         if (imp_writer_checkkey(w, tname, tlen, key, klen, why, sizeof why) != SK_OK) {
             char nb[64];
             return imp_err_set(e, at.line, at.col, SK_EPARSE, "%s (column '%s', entity '%s')",
                                why, col_name(m, ref >= 0 ? ref : 0, nb, sizeof nb), r->name);
         }
-        me->norm = sk_arena_strndup(m->row, w->norm, w->normlen);
-        me->normlen = w->normlen;
-        if (!me->norm)
-            return imp_err_set(e, at.line, at.col, SK_ENOMEM, "out of memory");
     }
     me->key = key;
+    me->keylen = klen;
     if (r->label.nparts) {
         bool empty;
         imp_field a;
@@ -737,7 +736,7 @@ int imp_map_write(imp_mapper *m, imp_writer *w)
             .props = me->props, .nprops = me->nprops,
             .assert = {w->as.source, me->grade ? me->grade : w->as.grade},
         };
-        int rc = imp_writer_entity(w, &in, me->norm, me->normlen, &me->id);
+        int rc = imp_writer_entity(w, &in, me->keylen, me->known, me->ref, &me->id);
         if (rc)
             return rc;
     }

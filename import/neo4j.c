@@ -45,8 +45,9 @@ struct imp_neo4j {
     const imp_record *rec;
     /* The prepared row. */
     sk_entity_in ein;
-    const char *norm;
-    size_t normlen;
+    size_t keylen;          /* of ein.key */
+    bool known;             /* imp_writer_known found ein.key; REF is its answer */
+    uint64_t ref;
     const char *idkey;
     size_t idkeylen;
     imp_field idfield;
@@ -401,7 +402,7 @@ static int map_node(imp_neo4j *n, imp_writer *w, imp_err *e)
     int rc = imp_writer_sym(w, SK_DICT_ETYPE, n->tname, n->tlen, &n->ein.type);
     if (rc)
         return imp_err_set(e, rec->line, 1, rc, "%s", sk_txn_errmsg(w->t));
-    n->norm = NULL;
+    n->known = false;
     const char *key = NULL;
     size_t klen = 0;
     for (size_t k = 0; r && k < r->nkeys && !key; k++) {
@@ -418,7 +419,7 @@ static int map_node(imp_neo4j *n, imp_writer *w, imp_err *e)
         if (!empty && klen)
             key = txt;
     }
-    if (key) {
+    if (key && !(n->known = imp_writer_known(w, n->ein.type, key, klen, &n->ref))) {
         char why[200];
         if (imp_writer_checkkey(w, n->tname, n->tlen, key, klen, why, sizeof why) != SK_OK) {
             /* A neo4j export is imported as it is: a node whose key does
@@ -426,12 +427,10 @@ static int map_node(imp_neo4j *n, imp_writer *w, imp_err *e)
              * number) keeps its properties but resolves with nothing. */
             key = NULL;
             w->unkeyed++;
-        } else {
-            n->norm = sk_arena_strndup(n->m.row, w->norm, w->normlen);
-            n->normlen = w->normlen;
         }
     }
     n->ein.key = key;
+    n->keylen = key ? klen : 0;
     n->ein.label = NULL;
     if (r && r->display.nparts) {
         bool empty;
@@ -560,7 +559,7 @@ int imp_neo4j_write(imp_neo4j *n, imp_writer *w, imp_err *e)
     } else {
         sk_entity_in in = n->ein;
         in.assert = w->as;
-        int rc = imp_writer_entity(w, &in, n->norm, n->normlen, &id);
+        int rc = imp_writer_entity(w, &in, n->keylen, n->known, n->ref, &id);
         if (rc)
             return rc;
     }

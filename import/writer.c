@@ -1,28 +1,38 @@
 /*
  * writer.c — the write side of one import attempt: names interned once,
  * keys checked before anything is written, entities resolved through a
- * per-import cache, and the created / merged / confirmed counters.
+ * per-import key cache, and the created / merged / confirmed counters.
  *
  * Invariants: a key is checked (imp_writer_checkkey) before the row writes
  * anything, so a bad key can go to the rejects file without poisoning the
- * transaction. The cache maps (type, normalised key) to
- *     entity id << 16 | created-by-this-import << 15 | file index (15 bits)
- * so each distinct entity is counted once, as created or as merged, and is
- * upserted again only for a new file of the import (to add that source) or
- * when the row brings properties (the store adds the missing ones). The
- * cache is emptied at SK_IMPORT_CACHE_MAX entries to bound memory; after
- * that an entity this import created may be counted again as merged.
+ * transaction. The key cache maps (type, raw key as the row gave it) to
+ *     entity id << 16 | index of the file that last upserted it
+ * and is filled only after the store has resolved that key, so a raw key
+ * found there needs neither normalising nor a key-index lookup: the store
+ * normalises a raw key the same way every time in one import (same type
+ * rule, same country code). Each entity is upserted again only for a new
+ * file of the import (to add that file's source) or when the row brings
+ * properties (the store adds the missing ones). Two spellings of one key
+ * ("07700 900123", "+447700900123") are two cache entries; the set SEEN of
+ * entity ids makes each entity count once, as created or as merged. The
+ * cache is emptied rather than grown past cache_max bytes (with SEEN, some
+ * 16 bytes an entity, only when that alone would not fit), so memory is
+ * bounded by that and not by the file; an emptied cache costs lookups in
+ * the store, never a different case, and an emptied SEEN only the
+ * exactness of the counts (an entity counted again as merged).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "import_int.h"
 
-int imp_writer_init(imp_writer *w, sk_txn *t)
+int imp_writer_init(imp_writer *w, sk_txn *t, size_t cache_max)
 {
     memset(w, 0, sizeof *w);
     w->t = t;
-    imp_hmap_init(&w->ecache);
+    w->cache_max = cache_max ? cache_max : SK_IMPORT_CACHE_BYTES;
+    imp_hmap_init(&w->keys);
+    imp_idset_init(&w->seen);
     imp_hmap_init(&w->syms);
     const char *cc;
     size_t len;
@@ -35,7 +45,8 @@ int imp_writer_init(imp_writer *w, sk_txn *t)
 
 void imp_writer_free(imp_writer *w)
 {
-    imp_hmap_free(&w->ecache);
+    imp_hmap_free(&w->keys);
+    imp_idset_free(&w->seen);
     imp_hmap_free(&w->syms);
 }
 
@@ -78,42 +89,80 @@ int imp_writer_checkkey(imp_writer *w, const char *type, size_t tlen, const char
     return SK_OK;
 }
 
-int imp_writer_entity(imp_writer *w, const sk_entity_in *in, const char *norm,
-                      size_t normlen, sk_id *out)
+/* The cache key of raw KEY of TYPE into BUF: the type as a varint (one
+ * byte for the first 127 types), then the bytes, so that a phone number
+ * fits in a hash slot (hmap.c). */
+static size_t cache_key(char *buf, sk_sym type, const char *key, size_t len)
+{
+    size_t n = 0;
+    do {
+        buf[n++] = (char)((type & 0x7F) | (type > 0x7F ? 0x80 : 0));
+        type >>= 7;
+    } while (type);
+    memcpy(buf + n, key, len);
+    return n + len;
+}
+
+#define CACHE_KEY_CAP (5 + SK_IMPORT_TEXT_MAX)
+#define REF_FILE 0xFFFFu
+
+bool imp_writer_known(imp_writer *w, sk_sym type, const char *key, size_t len,
+                      uint64_t *ref)
+{
+    char buf[CACHE_KEY_CAP];
+    if (len > SK_IMPORT_TEXT_MAX)
+        return false;
+    return imp_hmap_get(&w->keys, buf, cache_key(buf, type, key, len), ref);
+}
+
+/* Empties the key cache when one more key of N bytes and one more id
+ * would take it past cache_max; the (smaller) set of ids only when it
+ * alone would, since emptying it makes the counts inexact. */
+static void make_room(imp_writer *w, size_t n)
+{
+    size_t ids = imp_idset_bytes_after(&w->seen);
+    if (imp_hmap_bytes_after(&w->keys, n) + ids <= w->cache_max)
+        return;
+    imp_hmap_clear(&w->keys);
+    if (imp_hmap_bytes_after(&w->keys, n) + ids > w->cache_max)
+        imp_idset_clear(&w->seen);
+}
+
+int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, bool known,
+                      uint64_t ref, sk_id *out)
 {
     bool created;
     int rc;
-    if (!norm) {
+    if (!in->key || !keylen) {
         rc = sk_entity_upsert(w->t, in, out, &created);
         if (rc == SK_OK)
             w->ent_created++;
         return rc;
     }
-    char key[4 + 4 * SK_IMPORT_TEXT_MAX + 64];
-    memcpy(key, &in->type, 4);
-    memcpy(key + 4, norm, normlen);
-    uint64_t v;
-    bool hit = imp_hmap_get(&w->ecache, key, 4 + normlen, &v);
-    uint32_t file = w->file_idx & 0x7FFF;
-    if (hit && (v & 0x7FFF) == file && in->nprops == 0) {
-        *out = v >> 16;
+    if (known && (ref & REF_FILE) == (w->file_idx & REF_FILE) && in->nprops == 0) {
+        *out = ref >> 16;
         return SK_OK;
     }
     rc = sk_entity_upsert(w->t, in, out, &created);
     if (rc != SK_OK)
         return rc;
-    if (!hit) {
+    /* Keys longer than SK_IMPORT_TEXT_MAX (map.c refuses them) are not cached. */
+    bool cache = keylen <= SK_IMPORT_TEXT_MAX, first;
+    char buf[CACHE_KEY_CAP];
+    size_t n = cache ? cache_key(buf, in->type, in->key, keylen) : 0;
+    make_room(w, n);
+    /* A known key's entity is in SEEN: it went in with the key, and SEEN is
+     * only ever emptied together with the keys. */
+    first = false;
+    if ((!known && imp_idset_add(&w->seen, *out, &first) != SK_OK) ||
+        (cache && imp_hmap_put(&w->keys, buf, n, *out << 16 | (w->file_idx & REF_FILE))))
+        return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
+    if (first) {
         if (created)
             w->ent_created++;
         else
             w->ent_merged++;
-        if (w->ecache.n >= SK_IMPORT_CACHE_MAX)
-            imp_hmap_clear(&w->ecache);
     }
-    bool was_created = hit ? (v >> 15 & 1) : created;
-    uint64_t nv = *out << 16 | (uint64_t)was_created << 15 | file;
-    if (imp_hmap_put(&w->ecache, key, 4 + normlen, nv) != SK_OK)
-        return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
     return SK_OK;
 }
 

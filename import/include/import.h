@@ -81,6 +81,10 @@ typedef int (*sk_import_progress_fn)(const sk_import_progress *p, void *ctx);
 typedef struct sk_import_opts {
     const char *spec;         /* built-in name or spec path (when SPEC_OBJ is NULL) */
     const sk_import_spec *spec_obj; /* an already loaded spec, or NULL */
+    const char *const *specs; /* NULL, or one entry per file: the spec of that file
+                                 (built-in name or path; a NULL entry = the one
+                                 above), so files of different layouts load in one
+                                 import; a neo4j spec must be every file's */
     const char *grade;        /* grading code for every source, NULL = spec's or case default */
     const char *handling;     /* handling code, NULL = spec's (or none) */
     const char *note;         /* free text recorded with each source, NULL = none */
@@ -93,6 +97,9 @@ typedef struct sk_import_opts {
     bool dry_run;             /* read and check everything, write nothing */
     sk_import_progress_fn progress; /* NULL = quiet */
     void *progress_ctx;
+    size_t cache_bytes;       /* memory for the cache of keys already resolved
+                                 in this import; 0 = the default (limits_import.h).
+                                 Smaller only costs speed, never changes the case */
 } sk_import_opts;
 
 /* What an import did (or, with dry_run, would do). */
@@ -113,6 +120,8 @@ typedef struct sk_import_summary {
                                    type, imported without a key */
     double seconds;             /* wall time of the whole import */
     bool dry_run;               /* nothing was written */
+    bool bulk;                  /* loaded in the store's bulk mode (the case was
+                                   empty: sk_txn_bulk) */
 } sk_import_summary;
 
 /* Imports FILES (NFILES paths) into the open case S. On success returns
