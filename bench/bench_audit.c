@@ -11,6 +11,7 @@
  */
 #include "bench.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #define AUDIT_TARGET 1.05
@@ -18,7 +19,16 @@
                                 the runs stop there (at least MIN_RUNS done) */
 #define MIN_RUNS 6
 
-static int measure(sk_store *s, const bench_workload *w, const bench_question *q)
+/* Sums of log ratios over the questions, for their geometric mean: one
+ * question's median moves by several per cent between runs on this
+ * machine, the mean over all of them much less. */
+typedef struct ratio_sum {
+    double log_wall, log_cpu;
+    int n;
+} ratio_sum;
+
+static int measure(sk_store *s, const bench_workload *w, const bench_question *q,
+                   ratio_sum *sum)
 {
     bench_series on = {0}, off = {0};
     bool failed = false;
@@ -45,6 +55,9 @@ static int measure(sk_store *s, const bench_workload *w, const bench_question *q
                q->name, mon, moff, mon / moff, mon / moff <= AUDIT_TARGET ? "met" : "MISSED",
                con, coff, con / coff, on.n);
         fflush(stdout);
+        sum->log_wall += log(mon / moff);
+        sum->log_cpu += log(con / coff);
+        sum->n++;
     }
     bench_series_free(&on);
     bench_series_free(&off);
@@ -64,9 +77,14 @@ int bench_audit(bench_case *bc)
         size_t n;
         const bench_question *qs = bench_questions(&n);
         /* A failing question is reported (bench_qapi) and the others go on. */
+        ratio_sum sum = {0};
         for (size_t i = 0; i < n; i++)
-            if (measure(s, &w, &qs[i]))
+            if (measure(s, &w, &qs[i], &sum))
                 printf("  %-34s failed\n", qs[i].name);
+        if (sum.n)
+            printf("  %-34s %25s %8.3f (cpu %.3f; geometric mean of %d questions)\n",
+                   "all questions", "", exp(sum.log_wall / sum.n), exp(sum.log_cpu / sum.n),
+                   sum.n);
     }
     sk_store_close(s);
     return rc != SK_OK;

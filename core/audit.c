@@ -181,30 +181,43 @@ static int last_entry(sk_txn *t, uint64_t *seq, uint8_t hash[32])
 
 int sk_audit_append(sk_txn *t, const sk_audit_entry *e, uint64_t *seq_out)
 {
+    int rc = sk__audit_append_many(t, e, 1);
+    if (!rc && seq_out) {
+        uint8_t h[32];
+        rc = last_entry(t, seq_out, h);
+    }
+    return rc;
+}
+
+int sk__audit_append_many(sk_txn *t, const sk_audit_entry *e, size_t n)
+{
     int rc = sk__check_write(t);
-    if (rc)
+    if (rc || n == 0)
         return rc;
     uint64_t seq;
     uint8_t prev[32];
     if ((rc = last_entry(t, &seq, prev)) != SK_OK)
         return rc;
     sk_buf b = {0};
-    encode(&b, e, prev);
-    if (b.oom) {
-        sk__buf_free(&b);
-        return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && !rc; i++) {
+        b.len = 0;
+        encode(&b, &e[i], prev);
+        if (b.oom) {
+            sk__buf_free(&b);
+            return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+        }
+        uint8_t k[8];
+        be_put(k, ++seq, 8);
+        memcpy(prev, b.p + 1, 32);
+        rc = sk__put(t, DB_AUDIT, k, 8, b.p, b.len, MDB_APPEND);
     }
-    uint8_t k[8], head[40];
-    be_put(k, seq + 1, 8);
-    be_put(head, seq + 1, 8);
-    memcpy(head + 8, b.p + 1, 32);
-    rc = sk__put(t, DB_AUDIT, k, 8, b.p, b.len, MDB_APPEND);
+    sk__buf_free(&b);
     /* The head (count and last hash) kept apart shows a cut-off tail. */
+    uint8_t head[40];
+    be_put(head, seq, 8);
+    memcpy(head + 8, prev, 32);
     if (!rc)
         rc = sk__put(t, DB_META, "audit_head", 10, head, 40, 0);
-    sk__buf_free(&b);
-    if (!rc && seq_out)
-        *seq_out = seq + 1;
     return rc;
 }
 

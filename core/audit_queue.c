@@ -109,13 +109,12 @@ int sk__audit_drain(sk_txn *t, size_t *drained)
 {
     const struct sk_audit_queue *q = t->s->aq;
     *drained = 0;
-    for (size_t i = 0; q && i < q->n; i++) {
-        int rc = sk_audit_append(t, &q->e[i], NULL);
-        if (rc)
-            return rc;
-        *drained = i + 1;
-    }
-    return SK_OK;
+    if (!q || q->n == 0)
+        return SK_OK;
+    int rc = sk__audit_append_many(t, q->e, q->n);
+    if (rc == SK_OK)
+        *drained = q->n;
+    return rc;
 }
 
 void sk__audit_forget(sk_store *s, size_t n)
