@@ -145,6 +145,8 @@ volatile sig_atomic_t *cli_sigint_install(void);
 typedef struct cli_import_args {
     const char **files;         /* malloc'd array of borrowed argv strings */
     size_t nfiles;
+    const char **specs;         /* malloc'd, one per file, when several --spec
+                                   were given (opts.specs points at it) */
     sk_import_opts opts;
     bool progress;              /* draw a progress bar (stderr is a terminal) */
 } cli_import_args;

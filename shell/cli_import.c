@@ -3,6 +3,12 @@
  * shell's `.import FILE… --spec SPEC [options]`: one argument parser and
  * one runner for both, over the import module's public API.
  *
+ * One --spec applies to every file, wherever it stands. Several --spec
+ * options each apply to the files after them (`--spec pole-person
+ * persons.csv --spec pole-phone phones.csv`), so that files of different
+ * layouts load as one import: one transaction, and a bulk load when the
+ * case is new.
+ *
  * The import itself (one transaction, all or nothing, provenance) is the
  * import module's; this file only reads the command line, draws the
  * progress bar on a terminal and prints the outcome: the summary on
@@ -19,7 +25,9 @@
 static const char usage[] =
     "usage: skein import CASE FILE… --spec SPEC [--grade CODE] [--handling CODE]\n"
     "                    [--note TEXT] [--dry-run] [--rejects FILE] [--encoding ENC]\n"
-    "                    [--timezone ZONE] [--user NAME] [--reason TEXT]\n";
+    "                    [--timezone ZONE] [--user NAME] [--reason TEXT]\n"
+    "       skein import CASE --spec SPEC FILE… --spec SPEC FILE… [options]\n"
+    "                    (several --spec: each applies to the files after it)\n";
 
 /* The options that take a value, each stored in one field of sk_import_opts. */
 static const struct {
@@ -59,26 +67,59 @@ static int value_opt(int argc, char **argv, int *i, sk_import_opts *o)
     return -1;
 }
 
-int cli_import_parse(int argc, char **argv, cli_import_args *out)
+/* With several --spec options, gives each file the last one before it. */
+static int spec_per_file(cli_import_args *out, const char **spec_at, int nspecs)
 {
-    *out = (cli_import_args){.progress = isatty(STDERR_FILENO)};
-    out->files = calloc(argc > 0 ? (size_t)argc : 1, sizeof *out->files);
-    if (!out->files) {
+    if (nspecs < 2)
+        return 0;
+    out->specs = calloc(out->nfiles, sizeof *out->specs);
+    if (!out->specs) {
         fprintf(stderr, "skein import: out of memory\n");
         return 2;
     }
+    for (size_t f = 0; f < out->nfiles; f++) {
+        if (!spec_at[f]) {
+            fprintf(stderr,
+                    "skein import: %s comes before any --spec: with several --spec options, "
+                    "each applies to the files after it\n",
+                    out->files[f]);
+            return 2;
+        }
+        out->specs[f] = spec_at[f];
+    }
+    out->opts.specs = out->specs;
+    return 0;
+}
+
+int cli_import_parse(int argc, char **argv, cli_import_args *out)
+{
+    *out = (cli_import_args){.progress = isatty(STDERR_FILENO)};
+    size_t cap = argc > 0 ? (size_t)argc : 1;
+    out->files = calloc(cap, sizeof *out->files);
+    const char **spec_at = calloc(cap, sizeof *spec_at); /* the spec before each file */
+    if (!out->files || !spec_at) {
+        fprintf(stderr, "skein import: out of memory\n");
+        free(spec_at);
+        cli_import_args_free(out);
+        return 2;
+    }
     bool options_done = false;
+    int nspecs = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (options_done || a[0] != '-' || !strcmp(a, "-")) {
+            spec_at[out->nfiles] = nspecs ? out->opts.spec : NULL;
             out->files[out->nfiles++] = a;
             continue;
         }
+        const char *before = out->opts.spec;
         int rc = value_opt(argc, argv, &i, &out->opts);
         if (rc > 0)
             goto bad;
-        if (rc == 0)
+        if (rc == 0) {
+            nspecs += out->opts.spec != before;
             continue;
+        }
         if (!strcmp(a, "--dry-run"))
             out->opts.dry_run = true;
         else if (!strcmp(a, "--"))
@@ -94,8 +135,12 @@ int cli_import_parse(int argc, char **argv, cli_import_args *out)
                                                     "as cdr, or a .spec file)");
         goto bad;
     }
+    if (spec_per_file(out, spec_at, nspecs))
+        goto bad;
+    free(spec_at);
     return 0;
 bad:
+    free(spec_at);
     cli_import_args_free(out);
     return 2;
 }
@@ -103,7 +148,10 @@ bad:
 void cli_import_args_free(cli_import_args *a)
 {
     free(a->files);
+    free(a->specs);
     a->files = NULL;
+    a->specs = NULL;
+    a->opts.specs = NULL;
     a->nfiles = 0;
 }
 

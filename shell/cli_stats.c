@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "usage: skein stats CASE [--format table|json]\n";
+static const char usage[] = "usage: skein stats CASE [--format table|json] [--space]\n";
 
 /* Writes S (LEN bytes) as a JSON string body: quotes, backslashes and
  * control characters escaped, so odd type names cannot break the document. */
@@ -87,12 +87,69 @@ int cli_stats_print(sk_store *s, const char *path, bool json, FILE *out)
     return rc;
 }
 
+/* Where the file's bytes go: each database's pages, records and depth,
+ * and per link, so that a case's size can be explained and compared with
+ * docs/performance.md. */
+static int print_space(sk_store *s, bool json, FILE *out)
+{
+    sk_txn *t;
+    int rc = sk_txn_begin(s, false, &t);
+    if (rc) {
+        fprintf(stderr, "skein: %s\n", sk_store_errmsg(s));
+        return rc;
+    }
+    sk_space sp[32];
+    size_t n = 0;
+    sk_space_total tot;
+    sk_stats st;
+    sk_arena *a = sk_arena_new();
+    rc = a ? sk_store_space(t, sp, 32, &n, &tot) : SK_ENOMEM;
+    if (!rc)
+        rc = sk_stats_get(t, a, &st);
+    if (rc) {
+        fprintf(stderr, "skein: %s\n", a ? sk_txn_errmsg(t) : "out of memory");
+    } else {
+        double per = st.links ? (double)tot.page_size / (double)st.links : 0;
+        if (json)
+            fprintf(out, "{\"page_size\":%llu,\"used_pages\":%llu,\"free_pages\":%llu,"
+                         "\"databases\":[",
+                    (unsigned long long)tot.page_size, (unsigned long long)tot.used_pages,
+                    (unsigned long long)tot.free_pages);
+        else
+            fprintf(out, "%-12s %12s %10s %6s %12s\n", "database", "records", "pages", "depth",
+                    "bytes/link");
+        for (size_t i = 0; i < n && i < 32; i++) {
+            if (json)
+                fprintf(out, "%s{\"name\":\"%s\",\"entries\":%llu,\"pages\":%llu,"
+                             "\"depth\":%u}",
+                        i ? "," : "", sp[i].name, (unsigned long long)sp[i].entries,
+                        (unsigned long long)sp[i].pages, sp[i].depth);
+            else
+                fprintf(out, "%-12s %12llu %10llu %6u %12.1f\n", sp[i].name,
+                        (unsigned long long)sp[i].entries, (unsigned long long)sp[i].pages,
+                        sp[i].depth, (double)sp[i].pages * per);
+        }
+        if (json)
+            fprintf(out, "]}\n");
+        else
+            fprintf(out, "%-12s %12s %10llu %6s %12.1f\n%-12s %12s %10llu %6s %12.1f\n",
+                    "(other)", "", (unsigned long long)(tot.used_pages - tot.db_pages), "",
+                    (double)(tot.used_pages - tot.db_pages) * per, "free list", "",
+                    (unsigned long long)tot.free_pages, "", (double)tot.free_pages * per);
+    }
+    sk_txn_abort(t);
+    sk_arena_free(a);
+    return rc;
+}
+
 int cli_stats(int argc, char **argv)
 {
     const char *path = NULL;
-    bool json = false;
+    bool json = false, space = false;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+        if (!strcmp(argv[i], "--space")) {
+            space = true;
+        } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             const char *f = argv[++i];
             if (!strcmp(f, "json"))
                 json = true;
@@ -118,7 +175,7 @@ int cli_stats(int argc, char **argv)
         fprintf(stderr, "skein: %s\n", err);
         return 1;
     }
-    int rc = cli_stats_print(s, path, json, stdout);
+    int rc = space ? print_space(s, json, stdout) : cli_stats_print(s, path, json, stdout);
     sk_store_close(s);
     return rc ? 1 : 0;
 }

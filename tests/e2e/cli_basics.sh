@@ -161,6 +161,11 @@ check "… after the first statement's result" "0" "$?"
 printf '%s\n' "$err" | grep -q 'Nobody Known'
 check "… naming what was not found" "0" "$?"
 
+run stats tiny.sk --space
+check "stats --space succeeds" "0" "$rc"
+links=$("$SKEIN" stats tiny.sk --format json | sed 's/.*"links":\([0-9]*\).*/\1/')
+check "… and counts every link record in the link database" "$links" \
+    "$(printf '%s\n' "$out" | awk '$1 == "link" {print $2}')"
 run stats missing.sk
 check "an unknown case: stats exits 1" "1:skein: no case at missing.sk" "$rc:$err"
 run export missing.sk 'find person' -o x.svg

@@ -65,5 +65,24 @@ else
     echo "FAIL dry-run: $out"; fail=$((fail + 1))
 fi
 
+# Several --spec options, each for the files after it: one import of files
+# of different layouts (one source per file), refused when a file comes
+# before any of them.
+case="$work/mixed.case"
+if out=$("$SKEIN" import "$case" --spec cdr "$S/cdr/calls.csv" --spec anpr "$S/anpr/reads.csv" 2>&1) &&
+   [ "$(count "$case" entities)" = 10 ] && [ "$(count "$case" links)" = 12 ] &&
+   [ "$(count "$case" sources)" = 2 ]; then
+    echo "ok a spec per file"; pass=$((pass + 1))
+else
+    echo "FAIL a spec per file: $out"; fail=$((fail + 1))
+fi
+case="$work/misplaced.case"
+if ! out=$("$SKEIN" import "$case" "$S/cdr/calls.csv" --spec cdr --spec anpr "$S/anpr/reads.csv" 2>&1) &&
+   grep -q "calls.csv comes before any --spec" <<<"$out" && [ ! -s "$case" ]; then
+    echo "ok a file before several --spec is refused"; pass=$((pass + 1))
+else
+    echo "FAIL a file before several --spec: $out"; fail=$((fail + 1))
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
