@@ -554,7 +554,7 @@ int sk_audit_append(sk_txn *t, const sk_audit_entry *e, uint64_t *seq);
  * and the flush loses its queued entries: callers that must not lose one
  * (the case setting audit_sync) append in a transaction of their own. */
 #define SK_AUDIT_QUEUE_MS 1000
-#define SK_AUDIT_QUEUE_MAX 4096
+#define SK_AUDIT_QUEUE_MAX 65536
 int sk_audit_queue(sk_store *s, const sk_audit_entry *e);
 int sk_audit_flush(sk_store *s);
 size_t sk_audit_queued(const sk_store *s);
