@@ -40,4 +40,30 @@ static inline int test_case_close(sk_store *s, const char *dir)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* A case per test for cmocka's setup and teardown: *STATE becomes a
+ * test_case that test_case_teardown closes, removes and frees. */
+typedef struct test_case {
+    char dir[64], path[96];
+    sk_store *s;
+} test_case;
+
+static inline int test_case_setup(void **state)
+{
+    test_case *c = calloc(1, sizeof *c);
+    if (!c || test_case_open("unit", c->dir, sizeof c->dir, c->path, sizeof c->path, &c->s)) {
+        free(c);
+        return -1;
+    }
+    *state = c;
+    return 0;
+}
+
+static inline int test_case_teardown(void **state)
+{
+    test_case *c = *state;
+    int rc = test_case_close(c->s, c->dir);
+    free(c);
+    return rc;
+}
+
 #endif

@@ -20,27 +20,7 @@
 
 
 
-typedef struct fixture {
-    char dir[64], path[96];
-    sk_store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || test_case_open("audit", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    int rc = test_case_close(f->s, f->dir);
-    free(f);
-    return rc;
-}
+typedef test_case fixture;
 
 static void append_n(sk_store *s, int n)
 {
@@ -376,14 +356,14 @@ static void test_purge_leaves_no_trace(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_untouched_log_verifies, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_changed_entry, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_removed_entry, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_swapped_entries, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cut_tail, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_erased_text_still_verifies, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_merge_unmerge_restores_content, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_purge_leaves_no_trace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_untouched_log_verifies, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_changed_entry, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_removed_entry, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_swapped_entries, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_cut_tail, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_erased_text_still_verifies, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_merge_unmerge_restores_content, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_purge_leaves_no_trace, test_case_setup, test_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

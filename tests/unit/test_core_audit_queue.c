@@ -13,6 +13,7 @@
 
 #include "store.h"
 #include "test_case.h"
+#include "test_audit_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,27 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct fixture {
-    char dir[64], path[96];
-    sk_store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || test_case_open("auditq", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    int rc = test_case_close(f->s, f->dir);
-    free(f);
-    return rc;
-}
+typedef test_case fixture;
 
 static void queue_query(sk_store *s, int i)
 {
@@ -53,56 +34,22 @@ static void queue_query(sk_store *s, int i)
     memset(q, 'x', sizeof q - 1);
 }
 
-typedef struct seen {
-    int n;
-    char queries[8][64];
-    char actions[8][32];
-} seen;
-
-static int collect(const sk_audit_entry *e, void *ctx)
-{
-    seen *sn = ctx;
-    if (sn->n < 8) {
-        snprintf(sn->queries[sn->n], sizeof sn->queries[0], "%s", e->query);
-        snprintf(sn->actions[sn->n], sizeof sn->actions[0], "%s", e->action);
-    }
-    sn->n++;
-    return 0;
-}
-
-static seen read_log(sk_store *s)
-{
-    seen sn = {0};
-    sk_txn *t;
-    sk_arena *a = sk_arena_new();
-    assert_non_null(a);
-    assert_int_equal(sk_txn_begin(s, false, &t), SK_OK);
-    assert_int_equal(sk_audit_each(t, a, collect, &sn), SK_OK);
-    uint64_t entries = 0, bad = 0;
-    char why[256];
-    assert_int_equal(sk_audit_verify(t, &entries, &bad, why, sizeof why), SK_OK);
-    assert_int_equal(entries, (uint64_t)sn.n);
-    sk_txn_abort(t);
-    sk_arena_free(a);
-    return sn;
-}
-
 static void test_flush_writes_queued_in_order(void **state)
 {
     fixture *f = *state;
     for (int i = 0; i < 3; i++)
         queue_query(f->s, i);
     assert_int_equal(sk_audit_queued(f->s), 3);
-    assert_int_equal(read_log(f->s).n, 0);
+    assert_int_equal(test_log_read(f->s).n, 0);
     assert_int_equal(sk_audit_flush(f->s), SK_OK);
     assert_int_equal(sk_audit_queued(f->s), 0);
-    seen sn = read_log(f->s);
+    test_log sn = test_log_read(f->s);
     assert_int_equal(sn.n, 3);
     assert_string_equal(sn.queries[0], "find person where name ~ /q0/");
     assert_string_equal(sn.queries[2], "find person where name ~ /q2/");
     /* Nothing queued: a flush writes nothing. */
     assert_int_equal(sk_audit_flush(f->s), SK_OK);
-    assert_int_equal(read_log(f->s).n, 3);
+    assert_int_equal(test_log_read(f->s).n, 3);
 }
 
 static int change_with_entry(sk_txn *t, void *ctx)
@@ -119,7 +66,7 @@ static void test_write_takes_queue_first(void **state)
     queue_query(f->s, 7);
     assert_int_equal(sk_store_write(f->s, change_with_entry, NULL), SK_OK);
     assert_int_equal(sk_audit_queued(f->s), 0);
-    seen sn = read_log(f->s);
+    test_log sn = test_log_read(f->s);
     assert_int_equal(sn.n, 2);
     assert_string_equal(sn.actions[0], "query");
     assert_string_equal(sn.actions[1], "manual entry");
@@ -130,10 +77,10 @@ static void test_full_queue_writes_itself(void **state)
     fixture *f = *state;
     for (int i = 0; i < SK_AUDIT_QUEUE_MAX - 1; i++)
         queue_query(f->s, i);
-    assert_int_equal(read_log(f->s).n, 0);
+    assert_int_equal(test_log_read(f->s).n, 0);
     queue_query(f->s, SK_AUDIT_QUEUE_MAX - 1);
     assert_int_equal(sk_audit_queued(f->s), 0);
-    assert_int_equal(read_log(f->s).n, SK_AUDIT_QUEUE_MAX);
+    assert_int_equal(test_log_read(f->s).n, SK_AUDIT_QUEUE_MAX);
 }
 
 /* A child process takes the write lock and holds it until told to go. */
@@ -186,7 +133,7 @@ static void test_failed_flush_keeps_entries(void **state)
     /* Closing writes what is still queued, in order. */
     sk_store_close(f->s);
     assert_int_equal(sk_store_open(f->path, NULL, &f->s, err, sizeof err), SK_OK);
-    seen sn = read_log(f->s);
+    test_log sn = test_log_read(f->s);
     assert_int_equal(sn.n, 2);
     assert_string_equal(sn.queries[0], "find person where name ~ /q1/");
     assert_string_equal(sn.queries[1], "find person where name ~ /q2/");
@@ -209,11 +156,11 @@ static void test_read_only_case_refuses(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_flush_writes_queued_in_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_takes_queue_first, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_full_queue_writes_itself, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_failed_flush_keeps_entries, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_read_only_case_refuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flush_writes_queued_in_order, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_write_takes_queue_first, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_full_queue_writes_itself, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_failed_flush_keeps_entries, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_case_refuses, test_case_setup, test_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

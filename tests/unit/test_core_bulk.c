@@ -494,28 +494,7 @@ static void test_space(void **state)
     assert_int_equal(test_case_close(s, dir), 0);
 }
 
-typedef struct fixture {
-    char dir[64];
-    char path[96];
-    sk_store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || test_case_open("bulk", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    int rc = test_case_close(f->s, f->dir);
-    free(f);
-    return rc;
-}
+typedef test_case fixture;
 
 static void test_only_on_empty_case(void **state)
 {
@@ -693,10 +672,10 @@ int main(void)
         cmocka_unit_test(test_same_case_every_way),
         cmocka_unit_test(test_seek_orders),
         cmocka_unit_test(test_space),
-        cmocka_unit_test_setup_teardown(test_only_on_empty_case, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_abort_leaves_case_empty, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lookups_within_the_load, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_full_disk_runs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_only_on_empty_case, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_abort_leaves_case_empty, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_lookups_within_the_load, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_full_disk_runs, test_case_setup, test_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

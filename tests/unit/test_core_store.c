@@ -25,28 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct fixture {
-    char dir[64];
-    char path[96];
-    sk_store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || test_case_open("test", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    int rc = test_case_close(f->s, f->dir);
-    free(f);
-    return rc;
-}
+typedef test_case fixture;
 
 static sk_sym intern(sk_txn *t, enum sk_dict d, const char *name)
 {
@@ -567,17 +546,17 @@ static void test_readonly_and_foreign_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_entity_roundtrip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_upsert_sources, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_adjacency_and_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_prop_index, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_link_does_not_poison, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_map_grows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_killed_writer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_second_writer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_readonly_and_foreign_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entity_roundtrip, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_upsert_sources, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_adjacency_and_delete, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_prop_index, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_link_does_not_poison, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_map_grows, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_killed_writer, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_second_writer, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_disk_full, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_and_foreign_files, test_case_setup, test_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

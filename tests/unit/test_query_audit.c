@@ -13,67 +13,26 @@
 
 #include "query.h"
 #include "test_case.h"
+#include "test_audit_log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fixture {
-    char dir[64], path[96];
-    sk_store *s;
-} fixture;
+typedef test_case fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || test_case_open("qaudit", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
+    if (test_case_setup(state))
         return -1;
+    fixture *f = *state;
     sk_txn *t;
     sk_sym person;
     if (sk_txn_begin(f->s, true, &t) != SK_OK ||
         sk_name_intern(t, SK_DICT_ETYPE, "person", 6, true, &person) != SK_OK ||
         sk_txn_commit(t) != SK_OK)
         return -1;
-    *state = f;
     return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    int rc = test_case_close(f->s, f->dir);
-    free(f);
-    return rc;
-}
-
-typedef struct log_view {
-    int n;
-    char actions[8][32];
-    char queries[8][96];
-} log_view;
-
-static int collect(const sk_audit_entry *e, void *ctx)
-{
-    log_view *v = ctx;
-    if (v->n < 8) {
-        snprintf(v->actions[v->n], sizeof v->actions[0], "%s", e->action);
-        snprintf(v->queries[v->n], sizeof v->queries[0], "%s", e->query);
-    }
-    v->n++;
-    return 0;
-}
-
-static log_view read_log(sk_store *s)
-{
-    log_view v = {0};
-    sk_txn *t;
-    sk_arena *a = sk_arena_new();
-    assert_non_null(a);
-    assert_int_equal(sk_txn_begin(s, false, &t), SK_OK);
-    assert_int_equal(sk_audit_each(t, a, collect, &v), SK_OK);
-    sk_txn_abort(t);
-    sk_arena_free(a);
-    return v;
 }
 
 /* Delivery sees the log as it is when the result is handed over. */
@@ -82,7 +41,7 @@ static int count_at_delivery(void *ctx, const sk_result *r)
     (void)r;
     int *n = ((int **)ctx)[0];
     sk_store *s = ((sk_store **)ctx)[1];
-    *n = read_log(s).n;
+    *n = test_log_read(s).n;
     return SK_OK;
 }
 
@@ -116,7 +75,7 @@ static void test_consultation_is_group_committed(void **state)
     /* A change writes the queued consultations first, then its own entry. */
     run(f->s, "create person \"Ann Lee\"", false, &at);
     assert_int_equal(sk_audit_queued(f->s), 0);
-    log_view v = read_log(f->s);
+    test_log v = test_log_read(f->s);
     assert_int_equal(v.n, 3);
     assert_string_equal(v.queries[0], "find person");
     assert_string_equal(v.queries[1], "stats");
@@ -135,7 +94,7 @@ static void test_audit_sync_writes_before_delivery(void **state)
     run(f->s, "find person", false, &at);
     assert_int_equal(at, 1);
     assert_int_equal(sk_audit_flush(f->s), SK_OK);
-    assert_int_equal(read_log(f->s).n, 2);
+    assert_int_equal(test_log_read(f->s).n, 2);
 }
 
 static void test_no_audit_logs_no_consultation(void **state)
@@ -145,15 +104,15 @@ static void test_no_audit_logs_no_consultation(void **state)
     run(f->s, "find person", true, &at);
     assert_int_equal(sk_audit_queued(f->s), 0);
     assert_int_equal(sk_audit_flush(f->s), SK_OK);
-    assert_int_equal(read_log(f->s).n, 0);
+    assert_int_equal(test_log_read(f->s).n, 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_consultation_is_group_committed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_audit_sync_writes_before_delivery, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_audit_logs_no_consultation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_consultation_is_group_committed, setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_audit_sync_writes_before_delivery, setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_no_audit_logs_no_consultation, setup, test_case_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
