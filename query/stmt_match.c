@@ -42,7 +42,10 @@
  * entities and links are decoded into one arena per slot, reset on every
  * new binding — a record only return items read is decoded when a row is
  * emitted, not for every binding — and rows are kept in a bounded top-N
- * buffer (rowstore).
+ * buffer (rowstore). When the row order reduces to the ids in it (every
+ * other value follows its slot's id), rows compare by ids alone, and with
+ * a limit the last step drops a candidate whose ids do not sort before
+ * the buffer's bar without reading its records.
  *
  * The file is long because planning, binding and the row buffer share one
  * context (mctx) private to this statement; the sections below are the
@@ -167,11 +170,11 @@ typedef struct mitem {
     sk_sym prop;         /* I_PROP */
 } mitem;
 
-/* Rows kept while matching: sorted and cut back to KEEP whenever the
- * buffer reaches twice that, so memory stays bounded; once cut back, the
- * last row kept is a bar that a new row must sort before to be kept at
- * all (a top-N buffer: most rows of a long enumeration cost a comparison,
- * not a copy). */
+/* Rows kept while matching: sorted and cut back to KEEP when the buffer
+ * first holds KEEP rows and whenever it reaches twice that, so memory
+ * stays bounded; once sorted, the last row kept is a bar that a new row
+ * must sort before to be kept at all (a top-N buffer: most rows of a long
+ * enumeration cost a comparison, not a copy). */
 typedef struct rowstore {
     size_t width;        /* values per row */
     size_t keep;
@@ -179,10 +182,16 @@ typedef struct rowstore {
     size_t n, cap;
     sk_arena *arena;     /* the rows' values and strings */
     bool cut;            /* rows were dropped */
+    bool sorted;         /* no row was added since the last sort */
     const sk_value *bar; /* rows[keep - 1] after a cut back, else NULL */
     const bool *desc;    /* per leading order key */
     const size_t *okey;  /* value index of each order key */
     size_t nokeys;
+    /* The same order reduced to id values (see plan_idkeys), or NULL: the
+     * value index of each id and whether it sorts descending. */
+    const size_t *idk;
+    const bool *idk_desc;
+    size_t nidk;
 } rowstore;
 
 typedef struct mctx {
@@ -217,6 +226,8 @@ typedef struct mctx {
                             SIZE_MAX when none does */
     bool stream;         /* the start scan meets rows in their order: stop
                             once the limit is certain */
+    bool prune;          /* the last step drops a candidate whose row's ids
+                            sort at or after the bar before reading records */
     char *pathbuf;       /* SK_QUERY_MAX_HOPS * 8 bytes per edge (emit) */
     struct { enum sk_dict d; sk_sym sym; const char *name; } names[32];
     size_t nnames;       /* type names already copied into x->a */
@@ -1397,6 +1408,14 @@ static int cmp_value(const sk_value *a, const sk_value *b)
 /* The row order: the 'order by' keys, then every value left to right. */
 static int vals_cmp(const rowstore *rs, const sk_value *a, const sk_value *b)
 {
+    if (rs->idk) {
+        for (size_t k = 0; k < rs->nidk; k++) {
+            int c = cmp_value(&a[rs->idk[k]], &b[rs->idk[k]]);
+            if (c)
+                return rs->idk_desc[k] ? -c : c;
+        }
+        return 0;  /* the same entities and links: the same values */
+    }
     for (size_t k = 0; k < rs->nokeys; k++) {
         int c = cmp_value(&a[rs->okey[k]], &b[rs->okey[k]]);
         if (c)
@@ -1434,10 +1453,13 @@ static bool copy_row(sk_arena *a, const sk_value *src, size_t width, sk_value **
     return true;
 }
 
-/* Sorts the rows and keeps the first rs->keep, copying them into a fresh
- * arena so the memory of the dropped ones is returned. */
+/* Sorts the rows and keeps the first rs->keep. When some are dropped the
+ * kept ones are copied into a fresh arena so the memory of the dropped
+ * ones is returned; when none is, only the row pointers are reordered. */
 static int rs_trim(rowstore *rs)
 {
+    if (rs->sorted)
+        return SK_OK;
     size_t *ix = malloc((rs->n ? rs->n : 1) * sizeof *ix);
     if (!ix)
         return SK_ENOMEM;
@@ -1445,27 +1467,35 @@ static int rs_trim(rowstore *rs)
         ix[i] = i;
     int rc = sk_sort_ix(ix, rs->n, row_cmp, rs);
     size_t keep = rs->n < rs->keep ? rs->n : rs->keep;
-    sk_arena *fresh = rc ? NULL : sk_arena_new();
-    sk_value **rows = fresh ? malloc((rs->cap ? rs->cap : 1) * sizeof *rows) : NULL;
+    bool dropping = rs->n > keep;
+    sk_arena *fresh = rc || !dropping ? NULL : sk_arena_new();
+    sk_value **rows = rc || (dropping && !fresh) ? NULL
+                                                 : malloc((rs->cap ? rs->cap : 1) * sizeof *rows);
     if (!rows)
-        rc = SK_ENOMEM;
-    for (size_t i = 0; !rc && i < keep; i++)
-        if (!copy_row(fresh, rs->rows[ix[i]], rs->width, &rows[i]))
+        rc = rc ? rc : SK_ENOMEM;
+    for (size_t i = 0; !rc && i < keep; i++) {
+        if (!dropping)
+            rows[i] = rs->rows[ix[i]];
+        else if (!copy_row(fresh, rs->rows[ix[i]], rs->width, &rows[i]))
             rc = SK_ENOMEM;
+    }
     free(ix);
     if (rc) {
         sk_arena_free(fresh);
         free(rows);
         return rc;
     }
-    if (rs->n > keep)
+    if (dropping) {
         rs->cut = true;
-    sk_arena_free(rs->arena);
+        sk_arena_free(rs->arena);
+        rs->arena = fresh;
+    }
     free(rs->rows);
-    rs->arena = fresh;
     rs->rows = rows;
     rs->n = keep;
-    rs->bar = rs->cut && keep ? rows[keep - 1] : NULL;
+    rs->sorted = true;
+    /* Sorted and full: a row not before the last one cannot be kept. */
+    rs->bar = keep && keep == rs->keep ? rows[keep - 1] : NULL;
     return SK_OK;
 }
 
@@ -1489,7 +1519,9 @@ static int rs_add(rowstore *rs, const sk_value *vals)
     if (!copy_row(rs->arena, vals, rs->width, &rs->rows[rs->n]))
         return SK_ENOMEM;
     rs->n++;
-    return rs->n > 2 * rs->keep ? rs_trim(rs) : SK_OK;
+    rs->sorted = false;
+    /* The first sort sets the bar early; later ones only bound memory. */
+    return rs->n > 2 * rs->keep || (rs->n == rs->keep && !rs->bar) ? rs_trim(rs) : SK_OK;
 }
 
 static void rs_free(rowstore *rs)
@@ -1666,6 +1698,27 @@ static int step_enter(mctx *m, size_t s)
     return expand_cands(m, sp);
 }
 
+/* Whether the row that candidate C of the last step SP would complete
+ * sorts before the bar, judged by ids alone (rs.idk): a candidate that
+ * does not is dropped before its records are read, as rs_add would drop
+ * its row (a tie arrives later, so it sorts after the bar). */
+static bool before_bar(const mctx *m, const mstep *sp, const cand *c)
+{
+    const rowstore *rs = &m->rs;
+    for (size_t k = 0; k < rs->nidk; k++) {
+        const mitem *it = &m->items[rs->idk[k]];
+        sk_id id;
+        if (it->edge)
+            id = it->slot == sp->edge ? c->link : m->edges[it->slot].link.id;
+        else
+            id = !sp->check && it->slot == sp->node ? c->node : m->nodes[it->slot].id;
+        sk_id bar = (sk_id)rs->bar[rs->idk[k]].u.i;
+        if (id != bar)
+            return (id < bar) != rs->idk_desc[k];
+    }
+    return false;
+}
+
 static void step_undo(mctx *m, size_t s);
 
 /* Binds the next candidate of step S; *GOT false when there is none left
@@ -1689,6 +1742,10 @@ static int step_next(mctx *m, size_t s, bool *got)
             if (sp->pos == sp->nc)
                 return SK_OK;
             const cand *c = &sp->c[sp->pos++];
+            if (m->prune && m->rs.bar && s + 1 == m->nsteps && !before_bar(m, sp, c)) {
+                m->rs.cut = true;
+                continue;
+            }
             rc = bind_edge(m, sp, c, &ok);
             if (!rc && ok && !sp->check) {
                 rc = bind_node(m, sp->node, c->node, false, &ok);
@@ -1837,6 +1894,44 @@ static void free_ctx(mctx *m)
     free(m->pathbuf);
 }
 
+/* Reduces the row order (order keys, then every value) to the ids in it
+ * when it can: a value of a slot whose id came earlier in that sequence
+ * is equal whenever everything before it is, so comparing the ids alone
+ * orders rows the same way. Then, with a limit, the last step can judge
+ * a candidate against the bar before reading any record (m->prune). */
+static int plan_idkeys(mctx *m, const size_t *okey, const bool *desc)
+{
+    rowstore *rs = &m->rs;
+    size_t total = rs->nokeys + rs->width;
+    size_t *idk = sk_arena_alloc(m->x->tmp, (total ? total : 1) * sizeof *idk);
+    bool *idesc = sk_arena_alloc(m->x->tmp, (total ? total : 1) * sizeof *idesc);
+    bool *seen = sk_arena_alloc(m->x->tmp, (m->nnodes + m->nedges + 1) * sizeof *seen);
+    if (!idk || !idesc || !seen)
+        return nomem(m);
+    memset(seen, 0, (m->nnodes + m->nedges + 1) * sizeof *seen);
+    size_t n = 0;
+    for (size_t k = 0; k < total; k++) {
+        size_t v = k < rs->nokeys ? okey[k] : k - rs->nokeys;
+        const mitem *it = &m->items[v];
+        if (it->edge && m->edges[it->slot].varlen)
+            return SK_OK;  /* a segment binds a path, not one link */
+        size_t slot = it->edge ? m->nnodes + it->slot : it->slot;
+        if (it->what == I_ID) {
+            idk[n] = v;
+            idesc[n++] = k < rs->nokeys && desc[k];
+            seen[slot] = true;
+        } else if (!seen[slot]) {
+            return SK_OK;
+        }
+    }
+    rs->idk = idk;
+    rs->idk_desc = idesc;
+    rs->nidk = n;
+    m->prune = sk_ast_has(&m->st->cl, SK_CL_LIMIT) && m->nsteps &&
+               m->steps[m->nsteps - 1].kind == S_EXPAND;
+    return SK_OK;
+}
+
 /* Sets up the row buffer: what a row holds and how rows are ordered. */
 static int plan_rows(mctx *m, const size_t *okey, const bool *desc)
 {
@@ -1847,7 +1942,9 @@ static int plan_rows(mctx *m, const size_t *okey, const bool *desc)
                        .okey = okey, .desc = desc,
                        .nokeys = okey ? cl->norder : 0};
     m->rs.arena = sk_arena_new();
-    return m->rs.arena ? SK_OK : nomem(m);
+    if (!m->rs.arena)
+        return nomem(m);
+    return m->graph ? SK_OK : plan_idkeys(m, okey, desc);
 }
 
 /* The slot whose id leads the row order — the first 'order by' key, else

@@ -313,12 +313,41 @@ static void test_order_top_n(void **state)
                     4);
 }
 
+static void test_ids_decide_order(void **state)
+{
+    fixture *f = *state;
+    /* Each row order reduces to the ids in it (a label follows its
+     * entity's id), so the last step drops a candidate whose ids sort at
+     * or after the kept rows' bar before reading its records: a link id
+     * in the key, a descending key, a last step that only checks a link
+     * between bound entities, an order-only key. The last query cannot be
+     * reduced (a label comes before its id) and is the slow path. */
+    static const char *const queries[] = {
+        "match (p:person)-[:owns]->(v:vehicle)-[:seen_at]->(l:location) return l, p",
+        "match (p:person)-[:owns]->(v:vehicle)-[s:seen_at]->(l:location) return p, s, l",
+        "match (p:person)-[:owns]->(v:vehicle)-[:seen_at]->(l:location) return p, l "
+        "order by l desc",
+        "match (p:person)-[:knows]-(q:person)-[:knows]-(p) return p, q",
+        "match (p:person)-[:knows]-(q:person) return q, p order by p desc",
+        "match (p:person)-[:owns]->(v:vehicle)-[:seen_at]->(l:location) return v order by l, p",
+        "match (p:person)-[:owns]->(v:vehicle)-[:seen_at]->(l:location) return p, l.label, l",
+    };
+    static const size_t limits[] = {1, 4, 13, 60};
+    size_t rows = 0;
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
+        for (size_t k = 0; k < sizeof limits / sizeof limits[0]; k++)
+            rows = limit_is_prefix(f, queries[i], limits[k]);
+    /* Enough rows past the largest limit that candidates are dropped. */
+    assert_true(rows > 60);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_limit_streams),
         cmocka_unit_test(test_other_leads),
         cmocka_unit_test(test_order_top_n),
+        cmocka_unit_test(test_ids_decide_order),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
