@@ -75,6 +75,8 @@ int sk__index_prop(sk_txn *t, sk_sym etype, sk_sym prop, const sk_value *v, sk_i
         return SK_OK;
     uint8_t idb[8];
     be_put(idb, id, 8);
+    if (prop == LABEL_PROP)
+        t->labels_dirty = true; /* label snapshots must be rebuilt */
     if (add && t->bulk)
         return sk__spool_add(t, DB_PROP, key, kl, idb, 8);
     int rc = add ? SK_OK : sk__spool_settle(t, DB_PROP);

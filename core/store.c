@@ -169,6 +169,8 @@ static int env_open(sk_store *s, size_t map)
 
 int sk__store_reopen(sk_store *s)
 {
+    /* The file was replaced: nothing read from the old one is kept. */
+    sk__label_snaps_drop(s);
     struct stat st;
     size_t map = DEFAULT_MAP_SIZE;
     if (stat(s->path, &st) == 0 && (size_t)st.st_size * 2 > map)
@@ -256,6 +258,7 @@ void sk_store_close(sk_store *s)
     if (s->env && sk_audit_queued(s))
         sk_audit_flush(s);
     sk__audit_queue_free(s);
+    sk__label_snaps_drop(s);
     if (s->env)
         mdb_env_close(s->env);
     if (s->lock_fd >= 0)

@@ -57,6 +57,8 @@ struct sk_store {
     sk_scale *scale;             /* the case's grading scale */
     struct sk_audit_queue *aq;   /* consultations not yet written (audit_queue.c) */
     char *login;                 /* the process user's login name, looked up once */
+    struct sk_label_snap **lsnap; /* label snapshots, one per type (labelsnap.c) */
+    size_t nlsnap;
     char errmsg[SK_ERRMSG];
 };
 
@@ -94,6 +96,8 @@ struct sk_txn {
     bool poisoned;               /* a write failed: only abort is allowed */
     bool counters_dirty;         /* next_* must be written back at commit */
     bool bulk;                   /* bulk mode (sk_txn_bulk): every index spooled */
+    bool labels_dirty;           /* a label index entry was added or removed:
+                                    label_version is incremented at commit */
     sk_id next_entity, next_link;
     sk_srcid next_source;
     sk_id fresh_first;           /* entities from this id on were made by this
@@ -252,6 +256,13 @@ int sk__put_link(sk_txn *t, const sk_link *l);
 extern const char *const sk__db_names[DB_COUNT];
 /* Opens the environment again after the file was replaced (compaction). */
 int sk__store_reopen(sk_store *s);
+
+/* ---- labelsnap.c ---- */
+/* Increments the meta counter "label_version" (at commit, when T changed
+ * a label index entry). */
+int sk__label_version_bump(sk_txn *t);
+/* Drops the handle's references to its snapshots (close, reopen). */
+void sk__label_snaps_drop(sk_store *s);
 
 /* ---- meta.c ---- */
 int sk__meta_init(sk_txn *t);

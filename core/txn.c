@@ -287,6 +287,11 @@ int sk_txn_commit(sk_txn *t)
             return rc;
         }
     }
+    if (t->write && t->labels_dirty && (rc = sk__label_version_bump(t)) != SK_OK) {
+        snprintf(s->errmsg, sizeof s->errmsg, "%s", t->errmsg);
+        sk_txn_abort(t);
+        return rc;
+    }
     if (t->write && t->counters_dirty) {
         rc = sk__counters_save(t);
         if (rc) {

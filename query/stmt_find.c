@@ -10,7 +10,9 @@
  * a regex
  * on the label reads the label index's folded text and keeps the entries
  * its derived filter lets through (label_rx.c), over the range of its
- * anchored literal start when it has one; anything else scans the type.
+ * anchored literal start when it has one — from core's in-memory label
+ * snapshot of the type when it has one, else through the index; anything
+ * else scans the type.
  * An index only narrows: the whole condition is evaluated on the record of
  * every candidate, and candidates are visited in id order like a scan, so
  * the rows (and which rows a limit keeps) are the same with the planner
@@ -323,10 +325,44 @@ static int unindexed_labels(find_ctx *f, uint64_t indexed, bool *any)
     return SK_OK;
 }
 
-/* The ids an index path yields, sorted and without repeats (an index scan
- * may give an entity once per matching value). *COMPLETE is false when a
- * label filter could not see every entity of the type. */
-static int index_ids(find_ctx *f, const access *acc, sk_idvec *ids, bool *complete)
+/* The label regex path over the type's label snapshot (core keeps it
+ * while labels are unchanged): the entries index_walk would read, in the
+ * same order, from packed memory. SK_ENOTFOUND when core has no snapshot
+ * to give; the caller walks the index. */
+static int label_snap_ids(find_ctx *f, const access *acc, sk_idvec *ids, uint64_t *entries)
+{
+    sk_exec *x = f->x;
+    sk_label_snap *snap;
+    int rc = sk_label_snapshot(x->t, f->type, &snap);
+    if (rc)
+        return rc == SK_ENOTFOUND ? rc : sk_exec_store_fail(x, rc, f->st->span);
+    size_t len, lo, hi;
+    const char *text = sk_lrx_prefix(acc->rx, &len);
+    if (sk_label_snap_range(snap, text, len, &lo, &hi) != SK_OK) {
+        /* A prefix that cannot be folded: the walk reports it. */
+        sk_label_snap_release(snap);
+        return SK_ENOTFOUND;
+    }
+    sk_label_view v;
+    sk_label_snap_view(snap, &v);
+    for (size_t i = lo; i < hi; i++) {
+        if (((i - lo + 1) & 4095) == 0 && (rc = sk_exec_check(x, f->st->span)) != SK_OK)
+            break;
+        if (!sk_lrx_may_match(acc->rx, v.text + v.off[i], v.off[i + 1] - v.off[i]))
+            continue;
+        if (sk_idvec_push(ids, v.id[i])) {
+            rc = sk_exec_fail(x, SK_ENOMEM, f->st->span, "out of memory");
+            break;
+        }
+    }
+    sk_label_snap_release(snap);
+    *entries = hi - lo;
+    return rc && x->code ? x->code : rc;
+}
+
+/* The ids of the index entries ACC names, through an LMDB cursor; ENTRIES
+ * counts the entries read. */
+static int index_walk(find_ctx *f, const access *acc, sk_idvec *ids, uint64_t *entries)
 {
     sk_exec *x = f->x;
     const char *text = acc->text;
@@ -338,9 +374,9 @@ static int index_ids(find_ctx *f, const access *acc, sk_idvec *ids, bool *comple
     if (rc)
         return sk_exec_store_fail(x, rc, f->st->span);
     sk_id id;
-    uint64_t entries = 0;
+    *entries = 0;
     while ((rc = sk_idcur_next(c, &id)) == SK_OK) {
-        if ((++entries & 4095) == 0 && (rc = sk_exec_check(x, f->st->span)) != SK_OK)
+        if ((++*entries & 4095) == 0 && (rc = sk_exec_check(x, f->st->span)) != SK_OK)
             break;
         const char *s;
         size_t n;
@@ -355,6 +391,25 @@ static int index_ids(find_ctx *f, const access *acc, sk_idvec *ids, bool *comple
     sk_idcur_close(c);
     if (rc != SK_DONE)
         return x->code ? x->code : sk_exec_store_fail(x, rc, f->st->span);
+    return SK_OK;
+}
+
+/* The ids an index path yields, sorted and without repeats (an index scan
+ * may give an entity once per matching value). *COMPLETE is false when a
+ * label filter could not see every entity of the type. */
+static int index_ids(find_ctx *f, const access *acc, sk_idvec *ids, bool *complete)
+{
+    uint64_t entries = 0;
+    int rc = SK_ENOTFOUND;
+    if (acc->how == ACC_LABEL_RX && acc->prop == 0)
+        rc = label_snap_ids(f, acc, ids, &entries);
+    if (rc == SK_ENOTFOUND)
+        rc = index_walk(f, acc, ids, &entries);
+    if (rc)
+        return rc;
+    size_t len = 0;
+    if (acc->how == ACC_LABEL_RX)
+        sk_lrx_prefix(acc->rx, &len);
     *complete = true;
     if (acc->how == ACC_LABEL_RX && len == 0) {
         bool missing = false;

@@ -420,6 +420,45 @@ int sk_idcur_next(sk_idcur *c, sk_id *id);
 int sk_idcur_text(sk_idcur *c, const char **s, size_t *len);
 void sk_idcur_close(sk_idcur *c);
 
+/* ---- Label snapshots (labelsnap.c) ------------------------------------ */
+
+/* An in-memory copy of the label entries of the property index for one
+ * entity type: (id, folded label) pairs in the index's order (folded text
+ * by memcmp, then id), so a scan of every label runs over packed memory
+ * instead of an LMDB cursor. The store handle keeps one per type and
+ * reuses it while the case's labels are unchanged: every commit that adds
+ * or removes a label entry increments the meta counter "label_version",
+ * and a snapshot whose version differs from the one a transaction sees is
+ * rebuilt (so changes made by other handles and processes are seen too).
+ * The first use after a change pays for the build, about one index walk. */
+typedef struct sk_label_snap sk_label_snap;
+
+/* Largest snapshot kept (ids, offsets and text); a larger type has none. */
+#define SK_LABEL_SNAP_MAX ((size_t)256 << 20)
+
+/* Entry i has id id[i] and folded text text + off[i], off[i + 1] - off[i]
+ * bytes (not NUL-terminated). Borrowed from the snapshot. */
+typedef struct sk_label_view {
+    size_t n;
+    const sk_id *id;
+    const uint32_t *off;   /* n + 1 offsets */
+    const char *text;
+} sk_label_view;
+
+/* The snapshot of TYPE (non-zero) as T sees the case; *OUT holds a
+ * reference the caller gives back with sk_label_snap_release (before
+ * closing the store). SK_ENOTFOUND when there is none to give: T itself
+ * changed labels not yet committed, the type's labels exceed
+ * SK_LABEL_SNAP_MAX, or memory is short; the caller then reads the index
+ * (sk_scan_prop). */
+int sk_label_snapshot(sk_txn *t, sk_sym type, sk_label_snap **out);
+void sk_label_snap_view(const sk_label_snap *s, sk_label_view *out);
+/* The entries [*LO, *HI) whose text starts with PREFIX (folded here, as
+ * sk_scan_prop does); PREFIX "" gives every entry. */
+int sk_label_snap_range(const sk_label_snap *s, const char *prefix, size_t len,
+                        size_t *lo, size_t *hi);
+void sk_label_snap_release(sk_label_snap *s);
+
 /* ---- Sources --------------------------------------------------------- */
 
 /* Adds a source; fills in->id. SK_EEXISTS (and in->id of the existing
