@@ -168,6 +168,25 @@ static int too_large(imp_csv *c, imp_err *e)
                        (unsigned)SK_IMPORT_FIELD_MAX);
 }
 
+/* Copies the chunk's bytes from cpos up to END into the current field,
+ * within the field and record limits. */
+static int take_run(imp_csv *c, size_t end, imp_err *e)
+{
+    size_t run = end - c->cpos;
+    if (c->blen - c->fields[c->nfields - 1].n + run > SK_IMPORT_FIELD_MAX)
+        return too_large(c, e);
+    if (c->blen + run > SK_IMPORT_RECORD_MAX)
+        return imp_err_set(e, c->fields[0].line, c->fields[0].col, SK_ELIMIT,
+                           "record too large (more than %u bytes)",
+                           (unsigned)SK_IMPORT_RECORD_MAX);
+    if (!buf_grow(c, run))
+        return imp_err_set(e, c->line, c->col, SK_ENOMEM, "out of memory");
+    memcpy(c->buf + c->blen, c->chunk + c->cpos, run);
+    c->blen += run;
+    c->cpos = end;
+    return SK_OK;
+}
+
 /* Advances line and column over byte B. */
 static inline void advance(imp_csv *c, unsigned char b)
 {
@@ -247,20 +266,11 @@ int imp_csv_next(imp_csv *c, imp_record *rec, imp_err *e)
                     c->col++;
                 i++;
             }
-            size_t run = i - c->cpos;
-            if (run) {
+            if (i > c->cpos) {
                 c->after_cr = false;
-                if (c->blen - c->fields[c->nfields - 1].n + run > SK_IMPORT_FIELD_MAX)
-                    return too_large(c, e);
-                if (c->blen + run > SK_IMPORT_RECORD_MAX)
-                    return imp_err_set(e, c->fields[0].line, c->fields[0].col, SK_ELIMIT,
-                                       "record too large (more than %u bytes)",
-                                       (unsigned)SK_IMPORT_RECORD_MAX);
-                if (!buf_grow(c, run))
-                    return imp_err_set(e, c->line, c->col, SK_ENOMEM, "out of memory");
-                memcpy(c->buf + c->blen, s + c->cpos, run);
-                c->blen += run;
-                c->cpos = i;
+                int rc = take_run(c, i, e);
+                if (rc != SK_OK)
+                    return rc;
             }
             if (i >= c->clen)
                 continue;
@@ -296,19 +306,10 @@ int imp_csv_next(imp_csv *c, imp_record *rec, imp_err *e)
                 advance(c, (unsigned char)s[i]);
                 i++;
             }
-            size_t run = i - c->cpos;
-            if (run) {
-                if (c->blen - c->fields[c->nfields - 1].n + run > SK_IMPORT_FIELD_MAX)
-                    return too_large(c, e);
-                if (c->blen + run > SK_IMPORT_RECORD_MAX)
-                    return imp_err_set(e, c->fields[0].line, c->fields[0].col, SK_ELIMIT,
-                                       "record too large (more than %u bytes)",
-                                       (unsigned)SK_IMPORT_RECORD_MAX);
-                if (!buf_grow(c, run))
-                    return imp_err_set(e, c->line, c->col, SK_ENOMEM, "out of memory");
-                memcpy(c->buf + c->blen, s + c->cpos, run);
-                c->blen += run;
-                c->cpos = i;
+            if (i > c->cpos) {
+                int rc = take_run(c, i, e);
+                if (rc != SK_OK)
+                    return rc;
             }
             if (i >= c->clen)
                 continue;
