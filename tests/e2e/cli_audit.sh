@@ -17,23 +17,7 @@ cleanup() {
 trap cleanup EXIT
 cd "$W" || exit 1
 
-fails=0
-checks=0
-check() {
-    checks=$((checks + 1))
-    if [ "$2" == "$3" ]; then
-        echo "ok   - $1"
-    else
-        echo "FAIL - $1"
-        diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/    /'
-        fails=$((fails + 1))
-    fi
-}
-run() {
-    out=$("$SKEIN" "$@" 2> "$W/stderr")
-    rc=$?
-    err=$(cat "$W/stderr")
-}
+source "$(dirname "$0")/lib/check.sh"
 # The log as CSV without the CR of RFC 4180 line ends.
 log() { "$SKEIN" audit case.sk --format csv "$@" | tr -d '\r'; }
 # has_entry REGEX: an entry line of the log matches.

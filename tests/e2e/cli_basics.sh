@@ -11,25 +11,7 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W" || exit 1
 
-fails=0
-checks=0
-# check NAME EXPECTED ACTUAL
-check() {
-    checks=$((checks + 1))
-    if [ "$2" == "$3" ]; then
-        echo "ok   - $1"
-    else
-        echo "FAIL - $1"
-        diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/    /'
-        fails=$((fails + 1))
-    fi
-}
-# run ARGS…: sets out, err and rc.
-run() {
-    out=$("$SKEIN" "$@" 2> "$W/stderr")
-    rc=$?
-    err=$(cat "$W/stderr")
-}
+source "$(dirname "$0")/lib/check.sh"
 
 # ---- The tiny case ----------------------------------------------------------
 run tiny.sk -c 'create person "Jack Powell" {dob: 1980-02-03};
