@@ -7,6 +7,7 @@
 # settings of skein admin (require-reason, clearance) taking effect; and
 # the authority needed to export material whose handling code forbids it.
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 : "${SKEIN:?SKEIN must name the skein binary}"
 W=$(mktemp -d)
 SOCK="$W/tmux.sock"
@@ -17,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 cd "$W" || exit 1
 
-source "$(dirname "$0")/lib/check.sh"
+source "$HERE/lib/check.sh"
 # The log as CSV without the CR of RFC 4180 line ends.
 log() { "$SKEIN" audit case.sk --format csv "$@" | tr -d '\r'; }
 # has_entry REGEX: an entry line of the log matches.

@@ -6,12 +6,13 @@
 # on stderr (with the caret under a bad query), an unknown case, a file
 # that is not a case, wrong usage.
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 : "${SKEIN:?SKEIN must name the skein binary}"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W" || exit 1
 
-source "$(dirname "$0")/lib/check.sh"
+source "$HERE/lib/check.sh"
 
 # ---- The tiny case ----------------------------------------------------------
 run tiny.sk -c 'create person "Jack Powell" {dob: 1980-02-03};
