@@ -181,15 +181,10 @@ static int last_entry(sk_txn *t, uint64_t *seq, uint8_t hash[32])
 
 int sk_audit_append(sk_txn *t, const sk_audit_entry *e, uint64_t *seq_out)
 {
-    int rc = sk__audit_append_many(t, e, 1);
-    if (!rc && seq_out) {
-        uint8_t h[32];
-        rc = last_entry(t, seq_out, h);
-    }
-    return rc;
+    return sk__audit_append_many(t, e, 1, seq_out);
 }
 
-int sk__audit_append_many(sk_txn *t, const sk_audit_entry *e, size_t n)
+int sk__audit_append_many(sk_txn *t, const sk_audit_entry *e, size_t n, uint64_t *last)
 {
     int rc = sk__check_write(t);
     if (rc || n == 0)
@@ -218,6 +213,8 @@ int sk__audit_append_many(sk_txn *t, const sk_audit_entry *e, size_t n)
     memcpy(head + 8, prev, 32);
     if (!rc)
         rc = sk__put(t, DB_META, "audit_head", 10, head, 40, 0);
+    if (!rc && last)
+        *last = seq;
     return rc;
 }
 

@@ -111,7 +111,7 @@ int sk__audit_drain(sk_txn *t, size_t *drained)
     *drained = 0;
     if (!q || q->n == 0)
         return SK_OK;
-    int rc = sk__audit_append_many(t, q->e, q->n);
+    int rc = sk__audit_append_many(t, q->e, q->n, NULL);
     if (rc == SK_OK)
         *drained = q->n;
     return rc;

@@ -63,8 +63,9 @@ struct sk_store {
 };
 
 /* ---- audit.c, audit_queue.c: consultations waiting for a group commit ---- */
-/* Appends N entries in T, chained in order, with one write of the head. */
-int sk__audit_append_many(sk_txn *t, const sk_audit_entry *e, size_t n);
+/* Appends N entries in T, chained in order, with one write of the head;
+ * *LAST (may be NULL) gets the last one's number. */
+int sk__audit_append_many(sk_txn *t, const sk_audit_entry *e, size_t n, uint64_t *last);
 /* Appends the queued consultation entries in T; *DRAINED gets how many. */
 int sk__audit_drain(sk_txn *t, size_t *drained);
 /* Drops the first N queued entries once the transaction holding them has
