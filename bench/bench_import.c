@@ -15,16 +15,22 @@
  *
  * Each scenario runs in a child process, so that its peak memory
  * (getrusage ru_maxrss, read by the parent through wait4) is the import's
- * own. It counts resident pages of the memory-mapped case file too.
+ * own. ru_maxrss counts the resident pages of the memory-mapped case file
+ * too, which the kernel can drop at will; the memory the import itself
+ * holds (heap, LMDB's dirty pages, index buffers) is the anonymous part,
+ * which a thread of the child samples from /proc/self/status.
  */
 #include "bench.h"
 #include "import.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The files in the order they are imported (entities before links), with
@@ -38,6 +44,50 @@ static const struct {
 };
 #define NFILES (sizeof FILES / sizeof FILES[0])
 #define MAP_SIZE ((size_t)64 << 30)   /* address space, not disk */
+
+/* Samples the process's anonymous resident memory (RssAnon) every 20 ms
+ * and keeps the largest value, until STOP is set. */
+typedef struct anon_sampler {
+    pthread_t th;
+    atomic_bool stop;
+    long peak_kib;
+} anon_sampler;
+
+static long rss_anon_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "RssAnon: %ld kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib;
+}
+
+static void *sample_anon(void *arg)
+{
+    anon_sampler *a = arg;
+    const struct timespec tick = {.tv_nsec = 20 * 1000 * 1000};
+    while (!atomic_load(&a->stop)) {
+        long kib = rss_anon_kib();
+        if (kib > a->peak_kib)
+            a->peak_kib = kib;
+        nanosleep(&tick, NULL);
+    }
+    return NULL;
+}
+
+/* CPU seconds of every thread of the process: the import may work on
+ * more than one thread. */
+static double process_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 /* The child: imports every file of DIR, in one import, into the case at
  * CASE_PATH and prints the figures. Returns the exit status. */
@@ -62,9 +112,15 @@ static int scenario(const char *case_path, const char *dir, const char *what)
         return fprintf(stderr, "%s\n", err), 1;
     sk_import_opts o = {.specs = spec_of, .user = "skein-bench", .note = "skein-bench"};
     sk_import_summary sum = {0};
-    double t0 = bench_now(), c0 = bench_cpu_now();
+    anon_sampler an = {.peak_kib = rss_anon_kib()};
+    bool sampling = pthread_create(&an.th, NULL, sample_anon, &an) == 0;
+    double t0 = bench_now(), c0 = process_cpu_now();
     int rc = sk_import_files(s, files, NFILES, &o, &sum, msg, sizeof msg);
-    double dt = bench_now() - t0, cpu = bench_cpu_now() - c0;
+    double dt = bench_now() - t0, cpu = process_cpu_now() - c0;
+    if (sampling) {
+        atomic_store(&an.stop, true);
+        pthread_join(an.th, NULL);
+    }
     if (rc) {
         fprintf(stderr, "import %s: %s\n", dir, msg);
     } else {
@@ -87,6 +143,10 @@ static int scenario(const char *case_path, const char *dir, const char *what)
                (unsigned long long)sum.links_confirmed);
         snprintf(label, sizeof label, "%s: case file", what);
         bench_figure(label, sk_store_file_size(s) / 1048576.0, "MiB");
+        if (sampling) {
+            snprintf(label, sizeof label, "%s: peak anonymous memory (RssAnon)", what);
+            bench_figure(label, an.peak_kib / 1024.0, "MiB");
+        }
     }
     sk_store_close(s);
     fflush(stdout);
