@@ -61,6 +61,44 @@ int sk_entity_by_key(sk_txn *t, sk_sym type, const char *rawkey, size_t len, sk_
     return find_key(t, type, norm, (size_t)n, out);
 }
 
+/* A write transaction remembers, one bit per id, the entities it has read
+ * or written, so that sk_entity_exists answers again without a B-tree
+ * search through the transaction's dirty pages: an import into a case that
+ * holds the graph checks both ends of every link, and the same entities
+ * come back again and again. The bit goes when the record is deleted
+ * (sk__del); failing to grow the bitmap only costs the search. */
+static void seen_mark(sk_txn *t, sk_id id)
+{
+    if (!t->write)
+        return;
+    size_t w = (size_t)(id / 64);
+    if (w >= t->ent_seen_words) {
+        size_t n = t->ent_seen_words ? t->ent_seen_words : 1024;
+        while (n <= w)
+            n *= 2;
+        uint64_t *p = realloc(t->ent_seen, n * sizeof *p);
+        if (!p)
+            return;
+        memset(p + t->ent_seen_words, 0, (n - t->ent_seen_words) * sizeof *p);
+        t->ent_seen = p;
+        t->ent_seen_words = n;
+    }
+    t->ent_seen[w] |= UINT64_C(1) << (id % 64);
+}
+
+static bool seen(const sk_txn *t, sk_id id)
+{
+    size_t w = (size_t)(id / 64);
+    return w < t->ent_seen_words && (t->ent_seen[w] >> (id % 64) & 1);
+}
+
+void sk__ent_seen_clear(sk_txn *t, sk_id id)
+{
+    size_t w = (size_t)(id / 64);
+    if (w < t->ent_seen_words)
+        t->ent_seen[w] &= ~(UINT64_C(1) << (id % 64));
+}
+
 int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out)
 {
     uint8_t k[8];
@@ -76,6 +114,7 @@ int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out)
     if (rc)
         return sk_txn_fail(t, rc, "%s: entity #%llu: record is damaged", t->s->path,
                            (unsigned long long)id);
+    seen_mark(t, id);
     return SK_OK;
 }
 
@@ -87,10 +126,15 @@ bool sk_entity_exists(sk_txn *t, sk_id id)
     if (t->write && !t->ent_gaps && id >= t->fresh_first && id < t->next_entity &&
         t->fresh_first)
         return true;
+    if (t->write && seen(t, id))
+        return true;
     uint8_t k[8];
     id_key(k, id);
     MDB_val v;
-    return sk__get(t, DB_ENT, k, 8, &v) == SK_OK;
+    if (sk__get(t, DB_ENT, k, 8, &v) != SK_OK)
+        return false;
+    seen_mark(t, id);
+    return true;
 }
 
 int sk_entity_type(sk_txn *t, sk_id id, sk_sym *out)
@@ -113,8 +157,11 @@ static int put_entity(sk_txn *t, const sk_entity *e, unsigned flags)
         return sk_txn_fail(t, rc, "out of memory");
     uint8_t k[8];
     id_key(k, e->id);
-    return flags == MDB_APPEND ? sk__append(t, DB_ENT, k, 8, b->p, b->len)
-                               : sk__put(t, DB_ENT, k, 8, b->p, b->len, flags);
+    rc = flags == MDB_APPEND ? sk__append(t, DB_ENT, k, 8, b->p, b->len)
+                             : sk__put(t, DB_ENT, k, 8, b->p, b->len, flags);
+    if (!rc)
+        seen_mark(t, e->id);
+    return rc;
 }
 
 int sk__put_entity(sk_txn *t, const sk_entity *e) { return put_entity(t, e, 0); }

@@ -105,6 +105,9 @@ struct sk_txn {
                                     transaction (sk_entity_exists needs no read) */
     bool ent_gaps;               /* an id below next_entity has no record: this
                                     transaction deleted one, or failed to make it */
+    uint64_t *ent_seen;          /* one bit per entity id this write transaction
+                                    read or wrote and has not deleted since */
+    size_t ent_seen_words;
     struct sk_spool *spool[DB_COUNT]; /* index records not yet written (spool.c) */
     size_t spooled;              /* bytes the spools hold in memory */
     size_t budget;               /* spooled bytes that force a spill or flush */
@@ -250,6 +253,8 @@ int sk__index_prop(sk_txn *t, sk_sym etype, sk_sym prop, const sk_value *v,
 int sk__entity_links(sk_txn *t, sk_id id, sk_id **out, size_t *n);
 /* Writes the record of E as it is (indexes are the caller's business). */
 int sk__put_entity(sk_txn *t, const sk_entity *e);
+/* Forgets that entity ID exists (its record is being deleted). */
+void sk__ent_seen_clear(sk_txn *t, sk_id id);
 /* Writes the record of L as it is (adjacency is the caller's business). */
 int sk__put_link(sk_txn *t, const sk_link *l);
 

@@ -108,8 +108,10 @@ int sk__del(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v, s
     if (rc)
         return rc;
     MDB_val key = {kl, (void *)k}, val = {vl, (void *)v};
-    if (db == DB_ENT)
+    if (db == DB_ENT) {
         t->ent_gaps = true;
+        sk__ent_seen_clear(t, be_get(k, 8));
+    }
     rc = mdb_del(t->txn, t->s->dbi[db], &key, v ? &val : NULL);
     if (rc == MDB_NOTFOUND)
         return SK_ENOTFOUND;
@@ -321,6 +323,7 @@ int sk_txn_commit(sk_txn *t)
     if (t->write)
         drop_write_lock(s);
     free(t->lt_delta);
+    free(t->ent_seen);
     sk__buf_free(&t->rec);
     sk__spool_discard(t);
     free(t);
@@ -336,6 +339,7 @@ void sk_txn_abort(sk_txn *t)
     if (t->write)
         drop_write_lock(t->s);
     free(t->lt_delta);
+    free(t->ent_seen);
     sk__buf_free(&t->rec);
     sk__spool_discard(t);
     free(t);

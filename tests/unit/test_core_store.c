@@ -306,6 +306,41 @@ static void test_invalid_link_does_not_poison(void **state)
     assert_int_equal(sk_txn_commit(t), SK_OK);
 }
 
+/* A write transaction remembers which entities it found (entity.c), so
+ * that checking the ends of many links reads each entity once; an entity
+ * deleted or merged away after being found must stop existing at once. */
+static void test_exists_forgets_deleted(void **state)
+{
+    fixture *f = *state;
+    sk_txn *t;
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    sk_id a = mk_entity(t, "person", "A", NULL), b = mk_entity(t, "person", "B", NULL);
+    sk_id c = mk_entity(t, "person", "C", NULL), d = mk_entity(t, "person", "D", NULL);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    for (int round = 0; round < 2; round++)   /* the second round is answered from memory */
+        for (sk_id id = a; id <= d; id++)
+            assert_true(sk_entity_exists(t, id));
+    assert_false(sk_entity_exists(t, d + 1));
+    mk_link(t, a, b, "knows", false, SK_NO_TIME);
+    assert_int_equal(sk_entity_delete(t, a), SK_OK);
+    assert_false(sk_entity_exists(t, a));
+    assert_int_equal(sk_entity_merge(t, b, c), SK_OK);   /* b goes into c */
+    assert_false(sk_entity_exists(t, b));
+    assert_true(sk_entity_exists(t, c));
+    sk_link_in in = {.src = d, .dst = b, .type = intern(t, SK_DICT_LTYPE, "knows"),
+                     .t_start = SK_NO_TIME};
+    sk_id id;
+    assert_int_equal(sk_link_create(t, &in, &id), SK_EINVAL);
+    assert_non_null(strstr(sk_txn_errmsg(t), "no such entity"));
+    in.dst = a;
+    assert_int_equal(sk_link_create(t, &in, &id), SK_EINVAL);
+    in.dst = c;
+    assert_int_equal(sk_link_create(t, &in, &id), SK_OK);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+}
+
 /* ---- failure behaviour ---- */
 
 static int fill(sk_txn *t, void *ctx)
@@ -552,6 +587,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_prop_index, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_invalid_link_does_not_poison, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_exists_forgets_deleted, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_map_grows, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_killed_writer, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_second_writer, test_case_setup, test_case_teardown),
