@@ -21,6 +21,7 @@ typedef struct bench_case {
     char path[1024];         /* the case file */
     char dir[1024];          /* working directory for CSV, SQLite … */
     uint64_t entities, links;
+    bool import_sequential;  /* the import part reads and maps on the writing thread */
 } bench_case;
 
 double bench_now(void);

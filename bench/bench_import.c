@@ -91,7 +91,7 @@ static double process_cpu_now(void)
 
 /* The child: imports every file of DIR, in one import, into the case at
  * CASE_PATH and prints the figures. Returns the exit status. */
-static int scenario(const char *case_path, const char *dir, const char *what)
+static int scenario(const char *case_path, const char *dir, const char *what, bool sequential)
 {
     char err[512], msg[2048];
     char paths[NFILES][1200], specs[NFILES][1200];
@@ -110,7 +110,8 @@ static int scenario(const char *case_path, const char *dir, const char *what)
     sk_open_opts oo = {.flags = SK_OPEN_CREATE, .map_size = MAP_SIZE};
     if (sk_store_open(case_path, &oo, &s, err, sizeof err))
         return fprintf(stderr, "%s\n", err), 1;
-    sk_import_opts o = {.specs = spec_of, .user = "skein-bench", .note = "skein-bench"};
+    sk_import_opts o = {.specs = spec_of, .user = "skein-bench", .note = "skein-bench",
+                        .sequential = sequential};
     sk_import_summary sum = {0};
     anon_sampler an = {.peak_kib = rss_anon_kib()};
     bool sampling = pthread_create(&an.th, NULL, sample_anon, &an) == 0;
@@ -132,8 +133,9 @@ static int scenario(const char *case_path, const char *dir, const char *what)
         snprintf(label, sizeof label, "%s: links/s of CPU time", what);
         bench_figure(label, sum.links_created / cpu / 1e3, "k links/s");
         snprintf(label, sizeof label, "%s: wall / cpu", what);
-        printf("  %-48s %8.2f s / %.2f s (%s)\n", label, dt, cpu,
-               sum.bulk ? "bulk load" : "one by one");
+        printf("  %-48s %8.2f s / %.2f s (%s, %s)\n", label, dt, cpu,
+               sum.bulk ? "bulk load" : "one by one",
+               sequential ? "one thread" : "reading beside writing");
         printf("  %-48s %llu rows; %llu entities created, %llu merged; %llu links created,"
                " %llu confirmed\n",
                "", (unsigned long long)sum.rows_read,
@@ -154,7 +156,7 @@ static int scenario(const char *case_path, const char *dir, const char *what)
 }
 
 /* Runs one scenario in a child process and prints its peak memory. */
-static int in_child(const char *case_path, const char *dir, const char *what)
+static int in_child(const char *case_path, const char *dir, const char *what, bool sequential)
 {
     fflush(stdout);
     fflush(stderr);
@@ -162,7 +164,7 @@ static int in_child(const char *case_path, const char *dir, const char *what)
     if (pid < 0)
         return perror("fork"), 1;
     if (pid == 0)
-        _exit(scenario(case_path, dir, what));
+        _exit(scenario(case_path, dir, what, sequential));
     int status;
     struct rusage ru;
     if (wait4(pid, &status, 0, &ru) < 0)
@@ -184,11 +186,11 @@ int bench_import(bench_case *bc)
     remove(case_path);
     remove(lock);
     bench_note("new case: %s/*.csv into %s (removed first)", first, case_path);
-    int rc = in_child(case_path, first, "new case");
+    int rc = in_child(case_path, first, "new case", bc->import_sequential);
     if (!rc) {
         bench_note("existing case: %s/*.csv (seed 2: the same keys, other links) into"
                    " the case holding the first graph", second);
-        rc = in_child(case_path, second, "existing case");
+        rc = in_child(case_path, second, "existing case", bc->import_sequential);
     }
     return rc;
 }

@@ -4,13 +4,15 @@
  * measured here, never asserted in tests.
  *
  *   skein-bench --persons 100k [--dir DIR] [--only store,query,audit,analysis,import]
- *               [--case FILE]
+ *               [--case FILE] [--import-sequential]
  *
  * The parts that read a case (query, audit, analysis) use the one the store
  * part leaves at bench_case.path, and run the store part first when that
  * file does not exist. --case names another case holding the generated
  * graph of that size (e.g. one made by `skein import` of skein-gen's CSV
  * files); the store part is then not run, so it cannot replace that file.
+ * --import-sequential makes the import part read and map on the thread
+ * that writes, as on a one-core machine (sk_import_opts.sequential).
  */
 #include "bench.h"
 
@@ -126,7 +128,8 @@ static void machine(void)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: skein-bench --persons N [--dir DIR] [--only PART,…] [--case FILE]\n"
+    fprintf(stderr, "usage: skein-bench --persons N [--dir DIR] [--only PART,…] [--case FILE]"
+                    " [--import-sequential]\n"
                     "parts: store, query, audit, analysis, import (default: all)\n");
     return 2;
 }
@@ -145,6 +148,8 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (!strcmp(argv[i], "--case") && i + 1 < argc)
             case_path = argv[++i];
+        else if (!strcmp(argv[i], "--import-sequential"))
+            bc.import_sequential = true;
         else
             return usage();
     }

@@ -116,6 +116,12 @@ bool imp_hmap_get(const imp_hmap *m, const void *k, size_t n, uint64_t *val)
     }
 }
 
+void imp_hmap_prefetch(const imp_hmap *m, const void *k, size_t n)
+{
+    if (m->n)
+        __builtin_prefetch(&m->slots[hash_bytes(k, n) & (m->cap - 1)]);
+}
+
 size_t imp_hmap_bytes(const imp_hmap *m)
 {
     return m->cap * sizeof *m->slots + m->kcap;

@@ -96,19 +96,20 @@ static void csv_field(FILE *f, const char *s, size_t n)
     fputc('"', f);
 }
 
-/* A bad record: to the rejects file, or the end of the import. */
-static int bad_row(imp_ctx *c, sk_txn *t, const imp_file *f, const imp_record *rec,
-                   const imp_err *e)
+/* A bad record (its fields F, NF; line LINE): to the rejects file, or the
+ * end of the import. */
+static int bad_row(imp_ctx *c, sk_txn *t, const imp_file *f, const imp_field *fs, size_t nf,
+                   uint64_t line, const imp_err *e)
 {
     if (!c->rej)
         return fail_at(c, t, f->path, e, SK_EPARSE);
     csv_field(c->rej, f->path, strlen(f->path));
-    fprintf(c->rej, ",%llu,%u,", (unsigned long long)(e->line ? e->line : rec->line),
+    fprintf(c->rej, ",%llu,%u,", (unsigned long long)(e->line ? e->line : line),
             e->line ? e->col : 1);
     csv_field(c->rej, e->msg, strlen(e->msg));
-    for (size_t i = 0; i < rec->n; i++) {
+    for (size_t i = 0; i < nf; i++) {
         fputc(',', c->rej);
-        csv_field(c->rej, rec->f[i].p, rec->f[i].n);
+        csv_field(c->rej, fs[i].p, fs[i].n);
     }
     fputc('\n', c->rej);
     if (ferror(c->rej)) {
@@ -119,16 +120,17 @@ static int bad_row(imp_ctx *c, sk_txn *t, const imp_file *f, const imp_record *r
     return SK_OK;
 }
 
-/* Calls the progress callback every SK_IMPORT_PROGRESS_ROWS rows. */
-static int progress(imp_ctx *c, sk_txn *t, size_t k, const imp_reader *rd, bool done)
+/* Calls the progress callback every SK_IMPORT_PROGRESS_ROWS rows; BYTES
+ * of file K have been read. */
+static int progress(imp_ctx *c, sk_txn *t, size_t k, uint64_t bytes, bool done)
 {
     if (!c->o->progress || (!done && c->sum.rows_read % SK_IMPORT_PROGRESS_ROWS))
         return SK_OK;
     sk_import_progress p = {
         .file = c->files[c->order[k]].path, .file_index = k, .nfiles = c->nfiles,
-        .file_bytes = rd ? imp_reader_bytes(rd) : 0,
+        .file_bytes = bytes,
         .file_size = c->files[c->order[k]].size,
-        .all_bytes = c->bytes_before + (rd ? imp_reader_bytes(rd) : 0),
+        .all_bytes = c->bytes_before + bytes,
         .all_size = c->all_size, .rows = c->sum.rows_read, .seconds = elapsed(c),
         .done = done,
     };
@@ -139,29 +141,58 @@ static int progress(imp_ctx *c, sk_txn *t, size_t k, const imp_reader *rd, bool 
     return SK_OK;
 }
 
-/* Rows longer than the header must only have empty extra fields; shorter
- * rows are padded unless the spec says `ragged error`. */
-static bool ragged(const imp_file *f, const imp_reader *rd, const imp_record *rec,
-                   imp_err *e)
+/* The error of a bad item (E itself when the pipe had no memory to copy
+ * it into). */
+static const imp_err *item_err(const imp_item *it, imp_err *e)
 {
-    if (!rd->nnames || f->spec->format != IMP_FMT_CSV)
-        return false;
-    if (rec->n > rd->nnames) {
-        for (size_t i = rd->nnames; i < rec->n; i++)
-            if (rec->f[i].n) {
-                imp_err_set(e, rec->f[i].line, rec->f[i].col, SK_EPARSE,
-                            "row has %zu fields but the header has %zu", rec->n, rd->nnames);
-                return true;
-            }
-    } else if (rec->n < rd->nnames && f->spec->ragged_error) {
-        imp_err_set(e, rec->line, 1, SK_EPARSE, "row has %zu fields but the header has %zu "
-                    "(the spec says `ragged error`)", rec->n, rd->nnames);
-        return true;
-    }
-    return false;
+    if (it->err)
+        return it->err;
+    imp_err_set(e, 0, 0, it->rc, "out of memory reading the file");
+    return e;
 }
 
-/* One file through the spec's entity and link rules. */
+/* One item of file K's pipe; REC is the last RECORD item (the one a piece
+ * belongs to). */
+static int consume(imp_ctx *c, sk_txn *t, imp_writer *w, const imp_mapper *m, size_t k,
+                   imp_item *it, const imp_item **rec)
+{
+    const imp_file *f = &c->files[c->order[k]];
+    imp_err e = {0};
+    int rc;
+    switch (it->kind) {
+    case IMP_ITEM_RECORD:
+        c->sum.rows_read++;
+        if ((rc = progress(c, t, k, it->bytes, false)))
+            return rc;
+        *rec = it;
+        if (it->rc)
+            return bad_row(c, t, f, it->f, it->nf, it->line, item_err(it, &e));
+        if (it->skip)
+            c->sum.rows_skipped++;
+        return SK_OK;
+    case IMP_ITEM_PIECE:
+        /* Resolving may find a bad key before the mapping's own error. */
+        if (imp_map_resolve(m, w, &it->piece, &e) != SK_OK)
+            return bad_row(c, t, f, (*rec)->f, (*rec)->nf, (*rec)->line, &e);
+        if (it->rc)
+            return bad_row(c, t, f, (*rec)->f, (*rec)->nf, (*rec)->line, item_err(it, &e));
+        if ((rc = imp_map_write(w, &it->piece)))
+            snprintf(c->msg, sizeof c->msg, "%s:%llu: %s", f->path,
+                     (unsigned long long)(*rec)->line, sk_txn_errmsg(t));
+        return rc;
+    case IMP_ITEM_END:
+        return it->rc == SK_DONE ? SK_OK : fail_at(c, t, f->path, item_err(it, &e), it->rc);
+    }
+    return SK_OK;
+}
+
+/* Items (about two a row) between a piece's prefetch and its resolving:
+ * enough for the memory to answer, few enough to stay in the cache. */
+#define PREFETCH_AHEAD 4
+
+/* One file through the spec's entity and link rules: read and mapped by
+ * the pipe (on its own thread unless the options say otherwise), resolved
+ * and written here. */
 static int run_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_mapper *m, size_t k)
 {
     imp_file *f = &c->files[c->order[k]];
@@ -180,44 +211,24 @@ static int run_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_mapper *m, size_t 
         return fail_at(c, t, f->path, &e, rc);
     }
     m->colnames = named ? rd.names : NULL;
-    imp_record rec;
-    while ((rc = imp_reader_next(&rd, &rec, &e)) == SK_OK) {
-        c->sum.rows_read++;
-        if ((rc = progress(c, t, k, &rd, false)))
-            break;
-        bool keep;
-        m->piece = 0;
-        if (ragged(f, &rd, &rec, &e) || imp_map_rows_rule(m, &rec, &keep, &e) != SK_OK ||
-            (keep && imp_map_record(m, w, &rec, &e) != SK_OK)) {
-            if ((rc = bad_row(c, t, f, &rec, &e)))
-                break;
-            continue;
-        }
-        if (!keep) {
-            c->sum.rows_skipped++;
-            continue;
-        }
-        /* A split key ("N1;N2;N3") maps the row once per value. */
-        bool bad = false;
-        for (size_t piece = 0; !rc && piece < m->npieces; piece++) {
-            m->piece = piece;
-            if (piece && imp_map_record(m, w, &rec, &e) != SK_OK) {
-                bad = true;
-                break;
-            }
-            if ((rc = imp_map_write(m, w)))
-                snprintf(c->msg, sizeof c->msg, "%s:%llu: %s", f->path,
-                         (unsigned long long)rec.line, sk_txn_errmsg(t));
-        }
-        if (rc)
-            break;
-        if (bad && (rc = bad_row(c, t, f, &rec, &e)))
-            break;
+    imp_pipe_cfg cfg = {.rd = &rd, .m = m, .keep_fields = c->rej != NULL,
+                        .threaded = !c->o->sequential, .batch_rows = c->o->batch_rows};
+    imp_pipe *p;
+    if ((rc = imp_pipe_start(&cfg, &p))) {
+        imp_reader_close(&rd);
+        snprintf(c->msg, sizeof c->msg, "out of memory");
+        return sk_txn_fail(t, rc, "%s", c->msg);
     }
-    if (rc == SK_DONE)
-        rc = SK_OK;
-    else if (rc != SK_OK && !c->msg[0])
-        rc = fail_at(c, t, f->path, &e, rc);
+    const imp_item *rec = NULL;
+    imp_item *it;
+    while (!rc && (it = imp_pipe_next(p))) {
+        /* A piece a few rows on gets its key-cache slots on the way. */
+        imp_item *ahead = imp_pipe_peek(p, PREFETCH_AHEAD);
+        if (ahead && ahead->kind == IMP_ITEM_PIECE)
+            imp_map_prefetch(w, &ahead->piece);
+        rc = consume(c, t, w, m, k, it, &rec);
+    }
+    imp_pipe_stop(p);
     c->bytes_before += imp_reader_bytes(&rd);
     imp_reader_close(&rd);
     return rc;
@@ -240,7 +251,7 @@ static int run_neo4j_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_neo4j *n, si
     while ((rc = imp_reader_next(&rd, &rec, &e)) == SK_OK) {
         if (!lookup) {
             c->sum.rows_read++;
-            if ((rc = progress(c, t, k, &rd, false)))
+            if ((rc = progress(c, t, k, imp_reader_bytes(&rd), false)))
                 break;
         }
         rc = imp_neo4j_map(n, w, &rec, &e);
@@ -259,7 +270,7 @@ static int run_neo4j_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_neo4j *n, si
                 rc = fail_at(c, t, f->path, &e, SK_EPARSE);
                 break;
             }
-            if ((rc = bad_row(c, t, f, &rec, &e)))
+            if ((rc = bad_row(c, t, f, rec.f, rec.n, rec.line, &e)))
                 break;
         }
     }
@@ -449,7 +460,7 @@ static int import_fn(sk_txn *t, void *vctx)
     if (rc)
         return rc;
     if (c->nfiles)
-        progress(c, t, c->nfiles - 1, NULL, true);
+        progress(c, t, c->nfiles - 1, 0, true);
     if (c->o->dry_run) {
         c->dry_done = true;
         return SK_ECANCELLED;

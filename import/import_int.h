@@ -228,6 +228,9 @@ void imp_hmap_init(imp_hmap *m);
 void imp_hmap_free(imp_hmap *m);
 void imp_hmap_clear(imp_hmap *m);
 bool imp_hmap_get(const imp_hmap *m, const void *k, size_t n, uint64_t *val);
+/* Asks the CPU to fetch the slot where K would be, so that a lookup of K a
+ * little later does not wait for memory. Changes nothing. */
+void imp_hmap_prefetch(const imp_hmap *m, const void *k, size_t n);
 int imp_hmap_put(imp_hmap *m, const void *k, size_t n, uint64_t val);
 /* Bytes of memory the map holds (slots and key bytes), and would hold
  * after adding a new key of N bytes. */
@@ -592,6 +595,12 @@ void imp_writer_free(imp_writer *w);
 /* NAME interned in DICT (created when absent), cached. */
 int imp_writer_sym(imp_writer *w, enum sk_dict dict, const char *name, size_t len,
                    sk_sym *out);
+/* The symbol of NAME in DICT when this import has interned it already, else
+ * 0. Nothing is created. */
+sk_sym imp_writer_sym_known(const imp_writer *w, enum sk_dict dict, const char *name,
+                            size_t len);
+/* Prefetches the key-cache slot of raw KEY of TYPE (imp_writer_known). */
+void imp_writer_prefetch(const imp_writer *w, sk_sym type, const char *key, size_t len);
 /* Checks KEY (LEN bytes) as a key of entity type TYPE (TLEN bytes): SK_OK
  * with the normalised key in w->norm, or SK_EINVAL / SK_ELIMIT with the
  * reason in WHY. No write happens, so a bad key can be rejected. */
@@ -614,55 +623,103 @@ int imp_writer_link(imp_writer *w, const sk_link_in *in);
 
 /* ---- Spec-driven mapping of one record (map.c) -------------------------- */
 
+/* Mapping is split in two so that it can run on another thread than the
+ * writes: imp_map_record reads only the record, the spec and the mapper's
+ * per-file constants, and leaves to imp_map_resolve (the writer's side)
+ * everything that needs the transaction: interning names that come from
+ * columns, and resolving each key through the key cache or checking it.
+ * imp_map_resolve replays those steps in the order the mapping met them,
+ * so names are interned and errors found exactly as if one function did
+ * both. */
+
 typedef struct imp_ment {
-    bool present;
-    sk_sym type;
+    bool present;              /* the entity exists in this row */
+    sk_sym type;               /* its type; set by imp_map_resolve when TYPE_NAMED */
+    const char *tname;         /* the type's name (spec or row arena) */
+    size_t tlen;
+    bool type_named;           /* the type came from a column: resolve interns TNAME */
+    bool check;                /* the mapping reached the key: resolve looks KEY up in
+                                  the cache and checks it when absent */
     const char *key;           /* raw key (NUL-terminated, row arena) or NULL */
     size_t keylen;
+    imp_field kat;             /* where the key came from, and its column reference */
+    int kref;
     bool known;                /* imp_writer_known found the key; REF is its answer */
     uint64_t ref;
     const char *label;
     sk_prop *props; size_t nprops;
+    const char *gcode;         /* per-row grading code for resolve to intern, or NULL */
     sk_sym grade;              /* per-row grading, 0 = the source's */
-    sk_id id;
+    sk_id id;                  /* set by imp_map_write */
 } imp_ment;
 
 typedef struct imp_mlink {
     bool present;
-    sk_link_in in;
+    sk_link_in in;             /* in.type set by resolve when TYPE_NAMED; in.src and
+                                  in.dst hold entity rule indexes until the write */
+    const char *tname;         /* the type's name (spec or row arena) */
+    size_t tlen;
+    bool type_named;           /* the type came from a column: resolve interns TNAME */
     sk_prop *props;
+    const char *gcode;         /* per-row grading code for resolve to intern, or NULL */
     sk_sym grade;              /* per-row grading, 0 = the source's */
 } imp_mlink;
+
+/* One mapped piece of a record (a record whose key is split maps once per
+ * value): the entity and link rules the mapping reached, in rule order,
+ * in the row arena. A rule after NENTS / NLINKS was not reached (the
+ * mapping stopped at an error) and is absent. */
+typedef struct imp_piece {
+    imp_ment *ents; size_t nents;
+    imp_mlink *links; size_t nlinks;
+    uint64_t line;             /* the record's first line */
+} imp_piece;
 
 typedef struct imp_mapper {
     const sk_import_spec *spec;
     const imp_tz *tz;          /* the zone in force (option over spec), may be NULL */
+    const sk_scale *scale;     /* the case's grading scale (owned by the store) */
     imp_bind bind;             /* the spec's columns in the current file */
     const char *const *colnames; /* header names of the current file, for messages */
     void *md;                  /* pcre2_match_data * */
-    sk_arena *row;             /* per-record memory, reset for each record */
+    sk_arena *own_row;         /* the mapper's own per-record arena */
+    sk_arena *row;             /* where per-record memory goes: OWN_ROW, or an arena the
+                                  caller points it at (a batch's) while that lives */
     const imp_record *rec;
-    sk_sym *prop_ent[SK_IMPORT_RULES_MAX];  /* interned property names per rule */
+    imp_piece *cur;            /* the piece imp_map_record is filling */
+    /* Per-file constants, interned by imp_mapper_init: */
+    sk_sym *prop_ent[SK_IMPORT_RULES_MAX];  /* property names per rule */
     sk_sym *prop_link[SK_IMPORT_RULES_MAX];
     sk_sym dur_sym;            /* "duration" */
-    sk_sym ent_type[SK_IMPORT_RULES_MAX];   /* literal types, interned once (0: from a column) */
+    sk_sym ent_type[SK_IMPORT_RULES_MAX];   /* literal types (0: from a column) */
     sk_sym link_type[SK_IMPORT_RULES_MAX];
-    imp_ment ents[SK_IMPORT_RULES_MAX];
-    imp_mlink links[SK_IMPORT_RULES_MAX];
     size_t piece;              /* which value of the split key this pass maps */
     size_t npieces;            /* how many values the split key holds (1: none) */
 } imp_mapper;
 
+/* Interns the spec's literal names through W (so on the writer's thread). */
 int imp_mapper_init(imp_mapper *m, const sk_import_spec *spec, const imp_tz *tz,
                     imp_writer *w);
 void imp_mapper_free(imp_mapper *m);
 /* True when the record passes the spec's include / exclude rules. */
 int imp_map_rows_rule(imp_mapper *m, const imp_record *rec, bool *keep, imp_err *e);
-/* Checks and converts one record into m->ents / m->links without writing.
- * A bad value is SK_EPARSE (or SK_EINVAL) with its place in E. */
-int imp_map_record(imp_mapper *m, imp_writer *w, const imp_record *rec, imp_err *e);
-/* Writes what imp_map_record prepared. Errors here are the store's. */
-int imp_map_write(imp_mapper *m, imp_writer *w);
+/* Checks and converts piece m->piece of REC into *OUT (allocated in m->row,
+ * which is not reset here) without the transaction. A bad value is
+ * SK_EPARSE (or SK_EINVAL / SK_ELIMIT) with its place in E; *OUT then
+ * holds the rules reached, for imp_map_resolve to replay. */
+int imp_map_record(imp_mapper *m, const imp_record *rec, imp_piece *out, imp_err *e);
+/* The writer's half of mapping P: interns the names taken from columns,
+ * resolves each key through the key cache or checks it, in the order the
+ * mapping met them. A bad key is SK_EPARSE with its place in E. Reads only
+ * the per-file constants of M, so the mapping may go on meanwhile. */
+int imp_map_resolve(const imp_mapper *m, imp_writer *w, imp_piece *p, imp_err *e);
+/* Prepares P, still to be resolved, so that resolving it later waits less
+ * for memory: names this import has interned already are resolved now (so
+ * resolving them again, a lookup without effect, is skipped), and the
+ * key-cache slots of its keys are prefetched. Changes nothing else. */
+void imp_map_prefetch(const imp_writer *w, imp_piece *p);
+/* Writes a resolved piece. Errors here are the store's. */
+int imp_map_write(imp_writer *w, imp_piece *p);
 /* The text of a column reference in REC, trimmed; empty when absent. */
 imp_field imp_map_field(const imp_mapper *m, int ref);
 /* Renders template T for the current record into the row arena; *ANY_EMPTY
@@ -672,6 +729,54 @@ const char *imp_map_render(imp_mapper *m, const imp_tmpl *t, size_t *len, bool *
 /* Converts value source V for the current record (SK_V_NULL when empty). */
 int imp_map_value(imp_mapper *m, const imp_vsrc *v, int64_t unit_ms, sk_value *out,
                   imp_err *e);
+
+/* ---- Records from reading to writing (pipeline.c) ------------------------ */
+
+/* What the reading side hands the writing side, in file order:
+ *   RECORD  a record was read: count it, report progress, and remember it
+ *           (a bad row names it); RC is its own error (ragged, row rules)
+ *   PIECE   one mapped piece of the last record, to resolve and write; RC
+ *           is the mapping's error, reported after any resolve finds
+ *   END     the file ended (RC SK_DONE) or could not be read further */
+typedef enum imp_item_kind { IMP_ITEM_RECORD, IMP_ITEM_PIECE, IMP_ITEM_END } imp_item_kind;
+
+typedef struct imp_item {
+    imp_item_kind kind;
+    int rc;                    /* SK_OK, or the error in ERR */
+    imp_err *err;              /* when RC is an error (batch arena) */
+    bool skip;                 /* RECORD: left out by the row rules */
+    uint64_t line;             /* RECORD: where it starts */
+    uint64_t bytes;            /* RECORD: bytes of the file read once it was read */
+    const imp_field *f;        /* RECORD: its fields, kept only when bad rows go to a */
+    size_t nf;                 /*   rejects file (batch arena) */
+    imp_piece piece;           /* PIECE */
+} imp_item;
+
+/* One file's records, read and mapped on a producer thread (or, when
+ * THREADED is false or no thread can be had, on the caller's, a batch at
+ * a time) and handed over in a fixed number of bounded batches. */
+typedef struct imp_pipe imp_pipe;
+
+typedef struct imp_pipe_cfg {
+    imp_reader *rd;            /* open, header bound; read only by the pipe until stopped */
+    imp_mapper *m;             /* initialised for the file; the pipe maps with it */
+    bool keep_fields;          /* copy each record's fields (for the rejects file) */
+    bool threaded;             /* read and map on a second thread */
+    size_t batch_rows;         /* records per batch (0 = SK_IMPORT_BATCH_ROWS) */
+} imp_pipe_cfg;
+
+/* Starts reading. SK_ENOMEM only. Free with imp_pipe_stop. */
+int imp_pipe_start(const imp_pipe_cfg *cfg, imp_pipe **out);
+/* The next item, in file order; the caller may change it (resolving a
+ * piece) and it lives until the next call. NULL after END. */
+imp_item *imp_pipe_next(imp_pipe *p);
+/* The item AHEAD places after the one imp_pipe_next returned last, when it
+ * is ready in the same batch (else NULL), to be prepared while it waits;
+ * it lives as long as that one. */
+imp_item *imp_pipe_peek(imp_pipe *p, size_t ahead);
+/* Stops the reading side (promptly, if it is still going), waits for it
+ * and frees every batch. NULL is fine. */
+void imp_pipe_stop(imp_pipe *p);
 
 /* ---- neo4j-admin CSV (neo4j.c) ------------------------------------------ */
 

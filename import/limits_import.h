@@ -38,6 +38,13 @@
 #define SK_IMPORT_CACHE_BYTES ((size_t)256 << 20)
 /* Matrix: most labels of a square adjacency matrix. */
 #define SK_IMPORT_MATRIX_MAX 100000
+/* Records read and mapped ahead of the writes: a batch holds at most
+ * SK_IMPORT_BATCH_ROWS records, and is closed early once its memory passes
+ * SK_IMPORT_BATCH_BYTES (one record may go over); SK_IMPORT_BATCHES
+ * batches exist per file, so memory is bounded by these, not by the file. */
+#define SK_IMPORT_BATCH_ROWS 512
+#define SK_IMPORT_BATCH_BYTES ((size_t)1 << 20)
+#define SK_IMPORT_BATCHES 4
 /* Bytes read from a file at a time. */
 #define SK_IMPORT_CHUNK (256u << 10)
 

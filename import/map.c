@@ -2,13 +2,18 @@
  * map.c — one record through the spec's entity and link rules.
  *
  * imp_map_record converts and checks everything a record says (keys, types,
- * labels, typed properties, times, durations, weights, conditions) into
- * m->ents and m->links without writing; imp_map_write then writes it. The
- * split is what lets a bad row go to the rejects file: every error a row can
- * cause is found before its first write. Values are trimmed; an empty value
- * is an absent property (an empty key is an error unless the entity is
- * optional). Per-record strings live in m->row, reset for each record.
+ * labels, typed properties, times, durations, weights, conditions) into a
+ * piece without the transaction, so it can run on the reading thread;
+ * imp_map_resolve (on the writer's thread) then does what needs the
+ * transaction — intern the names a column gave, resolve or check each key
+ * — in the order the mapping met them, and imp_map_write writes the piece.
+ * Every error a row can cause is found before its first write, which is
+ * what lets a bad row go to the rejects file. Values are trimmed; an empty
+ * value is an absent property (an empty key is an error unless the entity
+ * is optional). Per-record memory comes from m->row, which the caller
+ * resets (per record, or per batch of records).
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +27,9 @@ int imp_mapper_init(imp_mapper *m, const sk_import_spec *spec, const imp_tz *tz,
     memset(m, 0, sizeof *m);
     m->spec = spec;
     m->tz = tz;
-    m->row = sk_arena_new();
+    m->own_row = m->row = sk_arena_new();
     m->md = imp_regex_match_data();
+    m->scale = sk_store_scale(sk_txn_store(w->t));
     if (!m->row || !m->md)
         return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
     int rc = imp_writer_sym(w, SK_DICT_PROP, "duration", 8, &m->dur_sym);
@@ -68,7 +74,7 @@ void imp_mapper_free(imp_mapper *m)
         free(m->prop_link[i]);
     }
     imp_regex_match_data_free(m->md);
-    sk_arena_free(m->row);
+    sk_arena_free(m->own_row);
     imp_bind_free(&m->bind);
     memset(m, 0, sizeof *m);
 }
@@ -439,17 +445,18 @@ static int convert_props(imp_mapper *m, const imp_prop_rule *props, size_t n,
 
 /* ---- Entities and links ---------------------------------------------- */
 
-/* The type of a rule: its literal, or the (non-empty) text of its column. */
-static int type_of(imp_mapper *m, imp_writer *w, const imp_tmpl *t, enum sk_dict dict,
-                   sk_sym cached, sk_sym *sym, const char **name, size_t *nlen, imp_err *e)
+/* The type of a rule: its literal (interned by imp_mapper_init: *SYM), or
+ * the (non-empty) text of its column (*NAMED: imp_map_resolve interns it). */
+static int type_of(imp_mapper *m, const imp_tmpl *t, enum sk_dict dict, sk_sym cached,
+                   sk_sym *sym, const char **name, size_t *nlen, bool *named, imp_err *e)
 {
+    *named = false;
     if (t->nparts == 1 && t->parts[0].lit) {
+        assert(cached);
         *name = t->parts[0].lit;
         *nlen = t->parts[0].litlen;
-        if (cached) {
-            *sym = cached;
-            return SK_OK;
-        }
+        *sym = cached;
+        return SK_OK;
     } else {
         bool empty;
         imp_field at;
@@ -469,9 +476,7 @@ static int type_of(imp_mapper *m, imp_writer *w, const imp_tmpl *t, enum sk_dict
                                imp_quote(*name, *nlen, q, sizeof q));
         }
     }
-    int rc = imp_writer_sym(w, dict, *name, *nlen, sym);
-    if (rc)
-        return imp_err_set(e, m->rec->line, 1, rc, "%s", sk_txn_errmsg(w->t));
+    *named = true;
     return SK_OK;
 }
 
@@ -508,11 +513,12 @@ static const char *split_piece(imp_mapper *m, const char *sep, const char *key, 
     return sk_arena_strndup(m->row, found, flen);
 }
 
-/* The row's grading code from SRC (none given: 0, the source's grading),
- * checked against the case's scale and interned. */
-static int grading(imp_mapper *m, imp_writer *w, const imp_vsrc *src, sk_sym *out, imp_err *e)
+/* The row's grading code from SRC (none given: NULL, the source's
+ * grading), checked against the case's scale; its canonical spelling goes
+ * to *OUT (row arena) for imp_map_resolve to intern. */
+static int grading(imp_mapper *m, const imp_vsrc *src, const char **out, imp_err *e)
 {
-    *out = 0;
+    *out = NULL;
     if (!src->n)
         return SK_OK;
     bool empty;
@@ -524,21 +530,21 @@ static int grading(imp_mapper *m, imp_writer *w, const imp_vsrc *src, sk_sym *ou
         return imp_err_set(e, m->rec->line, 1, SK_ENOMEM, "out of memory");
     if (len == 0)
         return SK_OK;
-    const sk_scale *scale = sk_store_scale(sk_txn_store(w->t));
     sk_grade g;
     char why[200];
-    if (sk_grade_parse(scale, txt, &g, why, sizeof why) != SK_OK)
+    if (sk_grade_parse(m->scale, txt, &g, why, sizeof why) != SK_OK)
         return imp_err_set(e, at.line, at.col, SK_EPARSE,
                            "'%s' is not a grading of the %s scale: %s", txt,
-                           sk_scale_name(scale), why);
-    int rc = imp_writer_sym(w, SK_DICT_GRADE, g.code, strlen(g.code), out);
-    return rc ? imp_err_set(e, at.line, at.col, rc, "%s", sk_txn_errmsg(w->t)) : SK_OK;
+                           sk_scale_name(m->scale), why);
+    if (!(*out = sk_arena_strndup(m->row, g.code, strlen(g.code))))
+        return imp_err_set(e, at.line, at.col, SK_ENOMEM, "out of memory");
+    return SK_OK;
 }
 
-static int map_entity(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
+static int map_entity(imp_mapper *m, size_t i, imp_err *e)
 {
     const imp_entity_rule *r = &m->spec->ents[i];
-    imp_ment *me = &m->ents[i];
+    imp_ment *me = &m->cur->ents[i];
     memset(me, 0, sizeof *me);
     bool on;
     int rc = eval_conds(m, &r->when, &on, e);
@@ -581,23 +587,15 @@ static int map_entity(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
                                "key too long for entity '%s' (%zu bytes, at most %d)", r->name,
                                klen, SK_IMPORT_TEXT_MAX);
     }
-    const char *tname;
-    size_t tlen;
-    if ((rc = type_of(m, w, &r->type, SK_DICT_ETYPE, m->ent_type[i], &me->type, &tname,
-                      &tlen, e)))
+    if ((rc = type_of(m, &r->type, SK_DICT_ETYPE, m->ent_type[i], &me->type, &me->tname,
+                      &me->tlen, &me->type_named, e)))
         return rc;
-    /* A raw key this import has written before is valid: no need to
-     * normalise it again. */
-    if (key && !(me->known = imp_writer_known(w, me->type, key, klen, &me->ref))) {
-        char why[200];
-        if (imp_writer_checkkey(w, tname, tlen, key, klen, why, sizeof why) != SK_OK) {
-            char nb[64];
-            return imp_err_set(e, at.line, at.col, SK_EPARSE, "%s (column '%s', entity '%s')",
-                               why, col_name(m, ref >= 0 ? ref : 0, nb, sizeof nb), r->name);
-        }
-    }
+    /* The key is checked by imp_map_resolve, through the writer's cache. */
+    me->check = key != NULL;
     me->key = key;
     me->keylen = klen;
+    me->kat = at;
+    me->kref = ref >= 0 ? ref : 0;
     if (r->label.nparts) {
         bool empty;
         imp_field a;
@@ -612,18 +610,18 @@ static int map_entity(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
     if ((rc = convert_props(m, r->props, r->nprops, m->prop_ent[i], &me->props, &me->nprops,
                             e)))
         return rc;
-    if ((rc = grading(m, w, &r->grading, &me->grade, e)))
+    if ((rc = grading(m, &r->grading, &me->gcode, e)))
         return rc;
     me->present = true;
     return SK_OK;
 }
 
-static int map_link(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
+static int map_link(imp_mapper *m, size_t i, imp_err *e)
 {
     const imp_link_rule *r = &m->spec->links[i];
-    imp_mlink *ml = &m->links[i];
+    imp_mlink *ml = &m->cur->links[i];
     memset(ml, 0, sizeof *ml);
-    if (!m->ents[r->from].present || !m->ents[r->to].present)
+    if (!m->cur->ents[r->from].present || !m->cur->ents[r->to].present)
         return SK_OK;
     bool on;
     int rc = eval_conds(m, &r->when, &on, e);
@@ -632,11 +630,9 @@ static int map_link(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
     bool rev = false;
     if (r->reverse.n && (rc = eval_conds(m, &r->reverse, &rev, e)))
         return rc;
-    const char *tname;
-    size_t tlen;
     sk_link_in *in = &ml->in;
-    if ((rc = type_of(m, w, &r->type, SK_DICT_LTYPE, m->link_type[i], &in->type, &tname,
-                      &tlen, e)))
+    if ((rc = type_of(m, &r->type, SK_DICT_LTYPE, m->link_type[i], &in->type, &ml->tname,
+                      &ml->tlen, &ml->type_named, e)))
         return rc;
     in->directed = r->directed;
     in->t_start = in->t_end = SK_NO_TIME;
@@ -696,7 +692,7 @@ static int map_link(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
     }
     in->props = ml->props;
     in->nprops = np;
-    if ((rc = grading(m, w, &r->grading, &ml->grade, e)))
+    if ((rc = grading(m, &r->grading, &ml->gcode, e)))
         return rc;
     /* The ends are filled in by imp_map_write; remember the orientation. */
     in->src = rev ? (sk_id)r->to : (sk_id)r->from;
@@ -705,30 +701,104 @@ static int map_link(imp_mapper *m, imp_writer *w, size_t i, imp_err *e)
     return SK_OK;
 }
 
-int imp_map_record(imp_mapper *m, imp_writer *w, const imp_record *rec, imp_err *e)
+int imp_map_record(imp_mapper *m, const imp_record *rec, imp_piece *out, imp_err *e)
 {
-    sk_arena_reset(m->row);
-    m->rec = rec;
-    m->npieces = 1;
     const sk_import_spec *s = m->spec;
+    m->rec = rec;
+    m->cur = out;
+    m->npieces = 1;
+    memset(out, 0, sizeof *out);
+    out->line = rec->line;
+    if ((s->nents && !(out->ents = sk_arena_alloc(m->row, s->nents * sizeof *out->ents))) ||
+        (s->nlinks && !(out->links = sk_arena_alloc(m->row, s->nlinks * sizeof *out->links))))
+        return imp_err_set(e, rec->line, 1, SK_ENOMEM, "out of memory");
+    /* NENTS / NLINKS count the rules reached, for imp_map_resolve. */
     for (size_t i = 0; i < s->nents; i++) {
-        int rc = map_entity(m, w, i, e);
+        out->nents = i + 1;
+        int rc = map_entity(m, i, e);
         if (rc)
             return rc;
     }
     for (size_t i = 0; i < s->nlinks; i++) {
-        int rc = map_link(m, w, i, e);
+        out->nlinks = i + 1;
+        int rc = map_link(m, i, e);
         if (rc)
             return rc;
     }
     return SK_OK;
 }
 
-int imp_map_write(imp_mapper *m, imp_writer *w)
+/* Interns NAME in DICT for the piece at LINE; a failure is the store's. */
+static int resolve_name(imp_writer *w, enum sk_dict dict, const char *name, size_t len,
+                        uint64_t line, sk_sym *out, imp_err *e)
 {
-    const sk_import_spec *s = m->spec;
-    for (size_t i = 0; i < s->nents; i++) {
-        imp_ment *me = &m->ents[i];
+    int rc = imp_writer_sym(w, dict, name, len, out);
+    return rc ? imp_err_set(e, line, 1, rc, "%s", sk_txn_errmsg(w->t)) : SK_OK;
+}
+
+/* A raw key this import has written before is valid: no need to normalise
+ * it again. Otherwise it is checked here, before anything is written. */
+static int resolve_key(const imp_mapper *m, imp_writer *w, size_t i, imp_ment *me,
+                       imp_err *e)
+{
+    if ((me->known = imp_writer_known(w, me->type, me->key, me->keylen, &me->ref)))
+        return SK_OK;
+    char why[200];
+    if (imp_writer_checkkey(w, me->tname, me->tlen, me->key, me->keylen, why,
+                            sizeof why) == SK_OK)
+        return SK_OK;
+    char nb[64];
+    return imp_err_set(e, me->kat.line, me->kat.col, SK_EPARSE,
+                       "%s (column '%s', entity '%s')", why,
+                       col_name(m, me->kref, nb, sizeof nb), m->spec->ents[i].name);
+}
+
+int imp_map_resolve(const imp_mapper *m, imp_writer *w, imp_piece *p, imp_err *e)
+{
+    int rc = SK_OK;
+    for (size_t i = 0; i < p->nents && !rc; i++) {
+        imp_ment *me = &p->ents[i];
+        if (me->type_named)
+            rc = resolve_name(w, SK_DICT_ETYPE, me->tname, me->tlen, p->line, &me->type, e);
+        if (!rc && me->check)
+            rc = resolve_key(m, w, i, me, e);
+        if (!rc && me->gcode)
+            rc = resolve_name(w, SK_DICT_GRADE, me->gcode, strlen(me->gcode), p->line,
+                              &me->grade, e);
+    }
+    for (size_t i = 0; i < p->nlinks && !rc; i++) {
+        imp_mlink *ml = &p->links[i];
+        if (ml->type_named)
+            rc = resolve_name(w, SK_DICT_LTYPE, ml->tname, ml->tlen, p->line, &ml->in.type, e);
+        if (!rc && ml->gcode)
+            rc = resolve_name(w, SK_DICT_GRADE, ml->gcode, strlen(ml->gcode), p->line,
+                              &ml->grade, e);
+    }
+    return rc;
+}
+
+void imp_map_prefetch(const imp_writer *w, imp_piece *p)
+{
+    for (size_t i = 0; i < p->nents; i++) {
+        imp_ment *me = &p->ents[i];
+        if (me->type_named && (me->type = imp_writer_sym_known(w, SK_DICT_ETYPE, me->tname,
+                                                               me->tlen)))
+            me->type_named = false;
+        if (me->check && !me->type_named)
+            imp_writer_prefetch(w, me->type, me->key, me->keylen);
+    }
+    for (size_t i = 0; i < p->nlinks; i++) {
+        imp_mlink *ml = &p->links[i];
+        if (ml->type_named && (ml->in.type = imp_writer_sym_known(w, SK_DICT_LTYPE, ml->tname,
+                                                                  ml->tlen)))
+            ml->type_named = false;
+    }
+}
+
+int imp_map_write(imp_writer *w, imp_piece *p)
+{
+    for (size_t i = 0; i < p->nents; i++) {
+        imp_ment *me = &p->ents[i];
         if (!me->present)
             continue;
         sk_entity_in in = {
@@ -740,13 +810,13 @@ int imp_map_write(imp_mapper *m, imp_writer *w)
         if (rc)
             return rc;
     }
-    for (size_t i = 0; i < s->nlinks; i++) {
-        imp_mlink *ml = &m->links[i];
+    for (size_t i = 0; i < p->nlinks; i++) {
+        imp_mlink *ml = &p->links[i];
         if (!ml->present)
             continue;
         sk_link_in in = ml->in;
-        in.src = m->ents[ml->in.src].id;
-        in.dst = m->ents[ml->in.dst].id;
+        in.src = p->ents[ml->in.src].id;
+        in.dst = p->ents[ml->in.dst].id;
         in.assert = (sk_assert){w->as.source, ml->grade ? ml->grade : w->as.grade};
         int rc = imp_writer_link(w, &in);
         if (rc)

@@ -50,14 +50,32 @@ void imp_writer_free(imp_writer *w)
     imp_hmap_free(&w->syms);
 }
 
+/* The key of NAME in DICT in the symbol cache, into KEY (256 bytes);
+ * 0 when too long to be cached. */
+static size_t sym_key(char *key, enum sk_dict dict, const char *name, size_t len)
+{
+    if (len + 1 > 256)
+        return 0;
+    key[0] = (char)dict;
+    memcpy(key + 1, name, len);
+    return len + 1;
+}
+
+sk_sym imp_writer_sym_known(const imp_writer *w, enum sk_dict dict, const char *name,
+                            size_t len)
+{
+    char key[256];
+    size_t n = sym_key(key, dict, name, len);
+    uint64_t v;
+    return n && imp_hmap_get(&w->syms, key, n, &v) ? (sk_sym)v : 0;
+}
+
 int imp_writer_sym(imp_writer *w, enum sk_dict dict, const char *name, size_t len,
                    sk_sym *out)
 {
     char key[256];
-    if (len + 1 > sizeof key)
+    if (!sym_key(key, dict, name, len))
         return sk_name_intern(w->t, dict, name, len, true, out);
-    key[0] = (char)dict;
-    memcpy(key + 1, name, len);
     uint64_t v;
     if (imp_hmap_get(&w->syms, key, len + 1, &v)) {
         *out = (sk_sym)v;
@@ -113,6 +131,13 @@ bool imp_writer_known(imp_writer *w, sk_sym type, const char *key, size_t len,
     if (len > SK_IMPORT_TEXT_MAX)
         return false;
     return imp_hmap_get(&w->keys, buf, cache_key(buf, type, key, len), ref);
+}
+
+void imp_writer_prefetch(const imp_writer *w, sk_sym type, const char *key, size_t len)
+{
+    char buf[CACHE_KEY_CAP];
+    if (len <= SK_IMPORT_TEXT_MAX)
+        imp_hmap_prefetch(&w->keys, buf, cache_key(buf, type, key, len));
 }
 
 /* Empties the key cache when one more key of N bytes and one more id

@@ -100,6 +100,12 @@ typedef struct sk_import_opts {
     size_t cache_bytes;       /* memory for the cache of keys already resolved
                                  in this import; 0 = the default (limits_import.h).
                                  Smaller only costs speed, never changes the case */
+    bool sequential;          /* read and map on the calling thread too, instead of
+                                 on a second thread beside the writes (spec-driven
+                                 formats; neo4j always is). Never changes the case */
+    size_t batch_rows;        /* records handed from reading to writing at a time;
+                                 0 = the default (limits_import.h). Never changes
+                                 the case */
 } sk_import_opts;
 
 /* What an import did (or, with dry_run, would do). */
