@@ -33,6 +33,19 @@
  * literal start that start ("jo" in /^jo(h)?n/). The range to scan is that
  * start less its last letter, whose accent — a combining mark after it —
  * folding may compose onto it (o + U+0308 folds to ö).
+ *
+ * A scan over a label snapshot's packed text (sk_lrx_scan) passes the
+ * same entries sk_lrx_may_match would, SPAN entries at a time. The
+ * required run is searched for in the span's text as one string, sixteen
+ * positions per step (a word test of each position's first and last
+ * byte), and only the entries holding an occurrence get the full test.
+ * An occurrence that straddles two entries is in neither: the full test
+ * of the entry it starts in rejects it, and the search goes on from the
+ * next entry. The search also gathers the high bits of the bytes it
+ * reads, every byte of the span but those of entries already tested; so
+ * the entries that pass untested (not ASCII, or CUT bytes or longer) are
+ * looked for only in a span where it saw a high bit or where the
+ * offsets show a long entry.
  */
 #include "label_rx.h"
 
@@ -53,6 +66,10 @@
 /* Group nesting followed; deeper regexes get no filter. */
 #define DEPTH_MAX 64
 #define WILD ".*?"
+/* Entries a scan marks before handing them on (a bit each). */
+#define SPAN 1024
+#define WORD_BYTES(c) (0x0101010101010101u * (uint64_t)(unsigned char)(c))
+#define HIGH_BITS WORD_BYTES(0x80)
 
 struct sk_lrx {
     pcre2_code *code;          /* RE', caseless, dotall, not UTF */
@@ -559,10 +576,9 @@ static bool is_ascii(const char *s, size_t len)
     return (high & 0x8080808080808080ull) == 0;
 }
 
-bool sk_lrx_may_match(sk_lrx *f, const char *text, size_t len)
+/* sk_lrx_may_match for a TEXT known to be ASCII and shorter than CUT. */
+static bool plain_may_match(sk_lrx *f, const char *text, size_t len)
 {
-    if (len >= CUT || !is_ascii(text, len))
-        return true;
     if (f->slen && (len < f->slen || memcmp(text, f->start, f->slen)))
         return false;
     if (f->nlen && !contains(text, len, f->need, f->nlen))
@@ -570,4 +586,135 @@ bool sk_lrx_may_match(sk_lrx *f, const char *text, size_t len)
     int rc = pcre2_match(f->code, (PCRE2_SPTR)text, len, 0, 0, f->md, NULL);
     /* A match error (a limit reached) decides nothing: let it through. */
     return rc != PCRE2_ERROR_NOMATCH;
+}
+
+bool sk_lrx_may_match(sk_lrx *f, const char *text, size_t len)
+{
+    if (len >= CUT || !is_ascii(text, len))
+        return true;
+    return plain_may_match(f, text, len);
+}
+
+static uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* 0x80 in each byte of X that is zero, 0 in the others (exact: no carry
+ * crosses a byte). */
+static uint64_t zero_bytes(uint64_t x)
+{
+    return ~(((x & ~HIGH_BITS) + ~HIGH_BITS) | x) & HIGH_BITS;
+}
+
+static bool run_at(const sk_lrx *f, const char *p)
+{
+    return p[0] == f->need[0] && !memcmp(p + 1, f->need + 1, f->nlen - 1);
+}
+
+/* The first occurrence of F's required run (nlen > 0) in [P, END), or
+ * NULL; *HIGH gets the high bits of the bytes looked at (OR). Sixteen
+ * positions a step: a word test says whether any of them has the run's
+ * first and last byte in place, and only then are they looked at one by
+ * one (in order, whatever the byte order of words). */
+static const char *find_need(const sk_lrx *f, const char *p, const char *end, uint64_t *high)
+{
+    size_t m = f->nlen;
+    uint64_t first = WORD_BYTES(f->need[0]), last = WORD_BYTES(f->need[m - 1]);
+    for (; (size_t)(end - p) >= m + 15; p += 16) {
+        uint64_t a = load8(p), b = load8(p + 8);
+        *high |= a | b;
+        uint64_t maybe = (zero_bytes(a ^ first) & zero_bytes(load8(p + m - 1) ^ last)) |
+                         (zero_bytes(b ^ first) & zero_bytes(load8(p + m + 7) ^ last));
+        for (size_t k = 0; maybe && k < 16; k++)
+            if (run_at(f, p + k))
+                return p + k;
+    }
+    for (; p < end; p++) {
+        *high |= (unsigned char)*p;
+        if ((size_t)(end - p) >= m && run_at(f, p))
+            return p;
+    }
+    return NULL;
+}
+
+static void set_bit(uint64_t *bits, size_t k) { bits[k / 64] |= (uint64_t)1 << (k % 64); }
+
+/* Whether an entry of [S, E) is CUT bytes or longer. Eight entries at a
+ * time first: if together they are shorter, none of them is long. */
+static bool any_long(const uint32_t *off, size_t s, size_t e)
+{
+    for (size_t g = s; g < e; g += 8) {
+        size_t ge = e - g > 8 ? g + 8 : e;
+        if (off[ge] - off[g] < CUT)
+            continue;
+        for (size_t i = g; i < ge; i++)
+            if (off[i + 1] - off[i] >= CUT)
+                return true;
+    }
+    return false;
+}
+
+/* Marks in PASS (bit i - A) the entries i of [A, B) that pass untested:
+ * not ASCII, or CUT bytes or longer. */
+static void mark_odd(const char *text, const uint32_t *off, size_t a, size_t b, uint64_t *pass)
+{
+    for (size_t s = a; s < b; s += 64) {
+        size_t e = b - s > 64 ? s + 64 : b;
+        if (!any_long(off, s, e) && is_ascii(text + off[s], off[e] - off[s]))
+            continue;
+        for (size_t i = s; i < e; i++) {
+            size_t len = off[i + 1] - off[i];
+            if (len >= CUT || !is_ascii(text + off[i], len))
+                set_bit(pass, i - a);
+        }
+    }
+}
+
+/* Marks in PASS (bit i - A) the entries i of [A, B) that hold F's
+ * required run (nlen > 0) and pass sk_lrx_may_match. Returns whether
+ * [A, B) may also hold entries that pass untested: a byte the search read
+ * has its high bit set, or an entry is CUT bytes or longer. */
+static bool mark_runs(sk_lrx *f, const char *text, const uint32_t *off, size_t a, size_t b,
+                      uint64_t *pass)
+{
+    const char *p = text + off[a], *end = text + off[b];
+    uint64_t high = 0;
+    size_t i = a;
+    while ((p = find_need(f, p, end, &high)) != NULL) {
+        size_t at = (size_t)(p - text);
+        while (off[i + 1] <= at)
+            i++;
+        if (sk_lrx_may_match(f, text + off[i], off[i + 1] - off[i]))
+            set_bit(pass, i - a);
+        p = text + off[i + 1];
+    }
+    return (high & HIGH_BITS) != 0 || any_long(off, a, b);
+}
+
+int sk_lrx_scan(sk_lrx *f, const char *text, const uint32_t *off, size_t lo, size_t hi,
+                sk_lrx_hit_fn hit, void *ctx)
+{
+    uint64_t pass[SPAN / 64];
+    for (size_t a = lo; a < hi; a += SPAN) {
+        size_t b = hi - a > SPAN ? a + SPAN : hi;
+        memset(pass, 0, sizeof pass);
+        if (f->nlen) {
+            if (mark_runs(f, text, off, a, b, pass))
+                mark_odd(text, off, a, b, pass);
+        } else {
+            for (size_t i = a; i < b; i++)
+                if (sk_lrx_may_match(f, text + off[i], off[i + 1] - off[i]))
+                    set_bit(pass, i - a);
+        }
+        for (size_t w = 0; w < SPAN / 64; w++)
+            for (size_t i = a + w * 64; pass[w]; i++, pass[w] >>= 1) {
+                int rc = (pass[w] & 1) ? hit(ctx, i) : 0;
+                if (rc)
+                    return rc;
+            }
+    }
+    return 0;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct sk_lrx sk_lrx;
 
@@ -29,5 +30,16 @@ const char *sk_lrx_text(const sk_lrx *f);
 /* False only when no label whose folded index text is TEXT (LEN bytes)
  * can match RX. */
 bool sk_lrx_may_match(sk_lrx *f, const char *text, size_t len);
+
+/* Receives entry I of a scan; a non-zero return stops the scan. */
+typedef int (*sk_lrx_hit_fn)(void *ctx, size_t i);
+
+/* Calls HIT(CTX, I), in order, for each entry I in [LO, HI) of packed
+ * folded texts — entry I is TEXT + OFF[I], OFF[I + 1] - OFF[I] bytes, as
+ * in a label snapshot — that sk_lrx_may_match passes: the same entries,
+ * found a block at a time (label_rx.c says how). Returns HIT's first
+ * non-zero result, else 0. TEXT and OFF are only read. */
+int sk_lrx_scan(sk_lrx *f, const char *text, const uint32_t *off, size_t lo, size_t hi,
+                sk_lrx_hit_fn hit, void *ctx);
 
 #endif /* SK_QUERY_LABEL_RX_H */

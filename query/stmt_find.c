@@ -304,10 +304,33 @@ static int order_rows(sk_exec *x, const sk_ast_clauses *cl, sk_table *t)
 
 /* ---- find: candidates ---- */
 
-static int cmp_id(const void *a, const void *b)
+/* Sorts the N ids of V in place, a byte at a time from the lowest,
+ * through TMP (room for N): a regex on labels may pass tens of thousands
+ * of entries, in label order, and this is several times quicker than
+ * qsort. Bytes above the highest id's are not sorted on. */
+static void sort_ids(sk_id *v, size_t n, sk_id *tmp)
 {
-    sk_id p = *(const sk_id *)a, q = *(const sk_id *)b;
-    return (p > q) - (p < q);
+    sk_id all = 0;
+    for (size_t i = 0; i < n; i++)
+        all |= v[i];
+    sk_id *from = v, *to = tmp;
+    for (unsigned shift = 0; shift < 64 && (all >> shift) != 0; shift += 8) {
+        size_t at[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[from[i] >> shift & 255]++;
+        for (size_t d = 0, sum = 0; d < 256; d++) {
+            size_t c = at[d];
+            at[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[at[from[i] >> shift & 255]++] = from[i];
+        sk_id *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v)
+        memcpy(v, from, n * sizeof *v);
 }
 
 /* Entities of F's type whose label does not reach the label index. */
@@ -323,6 +346,22 @@ static int unindexed_labels(find_ctx *f, uint64_t indexed, bool *any)
             n = s.etypes[i].n;
     *any = indexed < n;
     return SK_OK;
+}
+
+/* Entries of a label snapshot filtered between two checks for a cancel
+ * or a limit (a millisecond or so). */
+#define SNAP_WINDOW 65536
+
+/* Where label_snap_ids' filter puts the ids of the entries it passes. */
+typedef struct snap_hits {
+    sk_label_view v;
+    sk_idvec *ids;
+} snap_hits;
+
+static int snap_hit(void *ctx, size_t i)
+{
+    snap_hits *h = ctx;
+    return sk_idvec_push(h->ids, h->v.id[i]);
 }
 
 /* The label regex path over the type's label snapshot (core keeps it
@@ -343,17 +382,16 @@ static int label_snap_ids(find_ctx *f, const access *acc, sk_idvec *ids, uint64_
         sk_label_snap_release(snap);
         return SK_ENOTFOUND;
     }
-    sk_label_view v;
-    sk_label_snap_view(snap, &v);
-    for (size_t i = lo; i < hi; i++) {
-        if (((i - lo + 1) & 4095) == 0 && (rc = sk_exec_check(x, f->st->span)) != SK_OK)
+    snap_hits h = {.ids = ids};
+    sk_label_snap_view(snap, &h.v);
+    /* The filter scans a window at a time, so that a cancel or a limit
+     * is seen between windows. */
+    for (size_t a = lo; !rc && a < hi; a += SNAP_WINDOW) {
+        size_t b = hi - a > SNAP_WINDOW ? a + SNAP_WINDOW : hi;
+        if (a > lo && (rc = sk_exec_check(x, f->st->span)) != SK_OK)
             break;
-        if (!sk_lrx_may_match(acc->rx, v.text + v.off[i], v.off[i + 1] - v.off[i]))
-            continue;
-        if (sk_idvec_push(ids, v.id[i])) {
+        if (sk_lrx_scan(acc->rx, h.v.text, h.v.off, a, b, snap_hit, &h))
             rc = sk_exec_fail(x, SK_ENOMEM, f->st->span, "out of memory");
-            break;
-        }
     }
     sk_label_snap_release(snap);
     *entries = hi - lo;
@@ -417,8 +455,13 @@ static int index_ids(find_ctx *f, const access *acc, sk_idvec *ids, bool *comple
             return rc;
         *complete = !missing;
     }
-    if (ids->n > 1)
-        qsort(ids->v, ids->n, sizeof *ids->v, cmp_id);
+    if (ids->n > 1) {
+        sk_id *tmp = malloc(ids->n * sizeof *tmp);
+        if (!tmp)
+            return sk_exec_fail(f->x, SK_ENOMEM, f->st->span, "out of memory");
+        sort_ids(ids->v, ids->n, tmp);
+        free(tmp);
+    }
     size_t k = 0;
     for (size_t i = 0; i < ids->n; i++)
         if (k == 0 || ids->v[k - 1] != ids->v[i])
