@@ -494,17 +494,23 @@ int sk_txn_bulk(sk_txn *t)
     if (t->bulk)
         return SK_OK;
     MDB_stat ent, link;
+    uint64_t nlinks = 0;
+    rc = sk__linkrec_settle(t);
+    if (!rc)
+        rc = sk__link_total(t, &nlinks);
+    if (rc)
+        return rc;
     rc = mdb_stat(t->txn, t->s->dbi[DB_ENT], &ent);
     if (!rc)
         rc = mdb_stat(t->txn, t->s->dbi[DB_LINK], &link);
     if (rc)
         return sk__mdb_fail(t, rc, "bulk");
-    if (ent.ms_entries || link.ms_entries)
+    if (ent.ms_entries || link.ms_entries || nlinks)
         return sk_txn_fail(t, SK_EINVAL,
                            "%s: a bulk load needs an empty case (this one holds %llu entities "
                            "and %llu links)",
                            t->s->path, (unsigned long long)ent.ms_entries,
-                           (unsigned long long)link.ms_entries);
+                           (unsigned long long)nlinks);
     t->bulk = true;
     return SK_OK;
 }

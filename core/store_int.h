@@ -7,7 +7,7 @@
  *   names  dict(1) name → sym(4)       interning
  *   syms   dict(1) sym(4) → name       reverse interning
  *   ent    id(8) → entity record       codec.c
- *   link   id(8) → link record         codec.c
+ *   link   id>>6 (8) → bucket of up to 64 link records   linkrec.c, codec.c
  *   adj    id(8) → ADJ_SIZE dups       traversal, sorted (ltype, dir, nb, link)
  *   key    etype(4) normkey → id(8)    natural-key index
  *   type   etype(4) → id(8) dups       entities by type
@@ -27,7 +27,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define SK_FORMAT_VERSION 1u
+/* 2: link records packed 64 to a bucket (1: one LMDB record per link). */
+#define SK_FORMAT_VERSION 2u
 #define SK_MAGIC "skein-case"
 #define SK_ERRMSG 512
 
@@ -115,6 +116,9 @@ struct sk_txn {
     sk_buf rec;                  /* scratch for encoding records (link.c, entity.c) */
     MDB_cursor *tail[DB_COUNT];  /* cursors left at the end of ent and link for
                                     appends (sk__append); closed at the end */
+    struct sk_lbucket *lb;       /* the link bucket being changed (linkrec.c) */
+    sk_id lb_end;                /* buckets from this number on are not stored */
+    bool lb_end_known;           /* lb_end has been looked up */
     int64_t *lt_delta;           /* links created minus deleted, per link type */
     size_t lt_cap;               /* entries in lt_delta */
     char country_code[8];        /* case default for phone keys */
@@ -206,6 +210,31 @@ int sk__links_find(sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir,
                    int64_t time, sk_id *out);
 void sk__idtab_free(sk_idtab *tab);
 
+/* ---- linkrec.c: link records, 64 to a bucket ---- */
+/* A stored bucket, parsed: which slots are present and where they end. */
+typedef struct sk_lbkt {
+    uint64_t bits;               /* bit i: link 64·bucket + i is present */
+    unsigned w, n;               /* width of an end offset; records present */
+    const uint8_t *ends, *recs;  /* the end offsets; the records */
+    size_t size;                 /* bytes of the records */
+} sk_lbkt;
+/* SK_OK, or SK_ECORRUPT when P, N is not a well-formed bucket. */
+int sk__lbkt_parse(sk_lbkt *b, const uint8_t *p, size_t n);
+/* The record of SLOT (borrowed from the bucket); SK_ENOTFOUND if absent. */
+int sk__lbkt_rec(const sk_lbkt *b, unsigned slot, const uint8_t **p, size_t *n);
+/* The record of link ID. It is borrowed until the next write of the
+ * transaction; *PENDING says it lives in the transaction's own memory (a
+ * bucket not yet written) rather than in the map. */
+int sk__linkrec_get(sk_txn *t, sk_id id, const uint8_t **p, size_t *n, bool *pending);
+/* Creates or replaces the record of link ID (copied). */
+int sk__linkrec_put(sk_txn *t, sk_id id, const uint8_t *p, size_t n);
+/* Removes the record of link ID; SK_ENOTFOUND if there is none. */
+int sk__linkrec_del(sk_txn *t, sk_id id);
+/* Writes the pending bucket: before the link database is read as a whole
+ * (scans, counts) and at commit. */
+int sk__linkrec_settle(sk_txn *t);
+void sk__linkrec_free(sk_txn *t);
+
 /* ---- codec.c: record encodings ---- */
 void sk__buf_free(sk_buf *b);
 void sk__buf_reset(sk_buf *b);
@@ -274,5 +303,7 @@ int sk__counters_save(sk_txn *t);
 int sk__ltype_count(sk_txn *t, sk_sym ltype, int64_t delta);
 /* Stored link count of LTYPE (as of the last commit plus this txn). */
 uint64_t sk__ltype_total(sk_txn *t, sk_sym ltype);
+/* Links in the case: the per-type counts summed. */
+int sk__link_total(sk_txn *t, uint64_t *out);
 
 #endif /* SK_STORE_INT_H */

@@ -281,6 +281,8 @@ int sk_txn_commit(sk_txn *t)
     }
     if (t->write) {
         rc = sk__spool_settle(t, DB_COUNT);
+        if (!rc)
+            rc = sk__linkrec_settle(t);
         if (rc) {
             snprintf(s->errmsg, sizeof s->errmsg, "%s", t->errmsg);
             sk_txn_abort(t);
@@ -323,6 +325,7 @@ int sk_txn_commit(sk_txn *t)
     free(t->lt_delta);
     sk__buf_free(&t->rec);
     sk__spool_discard(t);
+    sk__linkrec_free(t);
     free(t);
     return rc;
 }
@@ -338,6 +341,7 @@ void sk_txn_abort(sk_txn *t)
     free(t->lt_delta);
     sk__buf_free(&t->rec);
     sk__spool_discard(t);
+    sk__linkrec_free(t);
     free(t);
 }
 
