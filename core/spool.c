@@ -220,6 +220,7 @@ static void heap_down(source **h, size_t n, size_t i)
 
 typedef struct writer {
     sk_txn *t;
+    enum sk_db db;
     MDB_cursor *c;
     bool dup;                /* a DUPSORT|DUPFIXED database */
     bool append;             /* every record from here on sorts last */
@@ -240,6 +241,8 @@ static int put_group(writer *w)
     w->have = false;
     MDB_val k = {w->klen, w->key};
     int rc;
+    if (w->db == DB_ADJ)
+        return sk__adj_put_run(w->t, w->c, be_get64(w->key), w->vals, w->nvals, w->append);
     if (w->append && w->dup && w->nvals > 1) {
         MDB_val v[2] = {{w->vlen, w->vals}, {w->nvals, NULL}};
         rc = mdb_cursor_put(w->c, &k, v, MDB_APPEND | MDB_APPENDDUP | MDB_MULTIPLE);
@@ -294,7 +297,8 @@ static int writer_add(writer *w, const uint8_t *rec)
 
 static int writer_open(sk_txn *t, enum sk_db db, writer *w)
 {
-    *w = (writer){.t = t, .dup = db != DB_KEY};
+    /* Adjacency records go into chunks (adjchunk.c), a key's run at once. */
+    *w = (writer){.t = t, .db = db, .dup = db != DB_KEY};
     int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &w->c);
     if (rc)
         return sk__mdb_fail(t, rc, "index");

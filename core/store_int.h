@@ -8,7 +8,8 @@
  *   syms   dict(1) sym(4) → name       reverse interning
  *   ent    id(8) → entity record       codec.c
  *   link   id>>6 (8) → bucket of up to 64 link records   linkrec.c, codec.c
- *   adj    id(8) → ADJ_SIZE dups       traversal, sorted (ltype, dir, nb, link)
+ *   adj    id(8) [rec] → ADJ_SIZE records in chunks (adjchunk.c)   traversal,
+ *          sorted (ltype, dir, nb, link)
  *   key    etype(4) normkey → id(8)    natural-key index
  *   type   etype(4) → id(8) dups       entities by type
  *   prop   etype(4) prop(4) text → id(8) dups   exact/prefix string index
@@ -181,6 +182,21 @@ int sk__adj_link_del(sk_txn *t, const sk_link *l);
  * start time TIME (SK_NO_TIME matches untimed links); SK_ENOTFOUND if none. */
 int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
                  int64_t time, sk_id *link);
+
+/* ---- adjchunk.c: an entity's adjacency records in chunks ---- */
+#define ADJ_CHUNK 96 /* records a chunk holds at most */
+/* Puts cursor C (on DB_ADJ) on the chunk of ENTITY that holds or would
+ * hold record REC (ADJ_SIZE bytes; NULL: the first chunk), *K and *V
+ * getting it; MDB_NOTFOUND when ENTITY has no records (the cursor is then
+ * anywhere), or another LMDB error. */
+int sk__adj_locate(MDB_cursor *c, sk_id entity, const uint8_t *rec, MDB_val *k, MDB_val *v);
+/* Adds the N sorted, distinct records RECS to ENTITY through cursor C,
+ * merged into its chunks; APPEND: ENTITY sorts after every key of the
+ * database, so its chunks are appended. */
+int sk__adj_put_run(sk_txn *t, MDB_cursor *c, sk_id entity, const uint8_t *recs, size_t n,
+                    bool append);
+/* Removes record REC of ENTITY; SK_ENOTFOUND when it is not there. */
+int sk__adj_del_rec(sk_txn *t, sk_id entity, const uint8_t *rec);
 
 /* ---- spool.c: deferred, sorted index writes ---- */
 #define SK_SPOOL_BUDGET ((size_t)256 << 20)
