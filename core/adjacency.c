@@ -3,8 +3,8 @@
  * fixed-size link records, and the time index of links.
  *
  * Each link has one adjacency record at each end (one in all for an
- * undirected self-loop). The 20-byte record is ltype(2) dir(1) nb(6)
- * link(6) time(5), big-endian, so the LMDB duplicates of one entity sort
+ * undirected self-loop). The 17-byte record is ltype(14 bits) dir(2 bits)
+ * nb(5) link(5) time(5), big-endian, so the records of one entity sort
  * by link type, then direction, then neighbour: "all links of type T of
  * X" is one contiguous range, kept in chunks (adjchunk.c) read a chunk at a
  * time straight from the map and decoded without touching the link records.
@@ -20,26 +20,33 @@
 
 #define TIME_BIAS ((int64_t)1 << 39)
 
+/* The direction as 2 bits, in the order OUT < IN < UNDIR of SK_DIR_*. */
+static unsigned dir_code(uint8_t dir) { return dir == SK_DIR_IN ? 1 : dir == SK_DIR_UNDIR ? 2 : 0; }
+
 void sk__adj_encode(adj_rec *r, sk_sym ltype, uint8_t dir, sk_id nb, sk_id link,
                     int64_t time)
 {
-    be_put(r->b, ltype, 2);
-    r->b[2] = dir;
-    be_put(r->b + 3, nb, 6);
-    be_put(r->b + 9, link, 6);
-    be_put(r->b + 15, time == SK_NO_TIME ? 0 : (uint64_t)(time + TIME_BIAS), 5);
+    be_put(r->b, (uint64_t)ltype << 2 | dir_code(dir), 2);
+    be_put(r->b + 2, nb, 5);
+    be_put(r->b + 7, link, 5);
+    be_put(r->b + 12, time == SK_NO_TIME ? 0 : (uint64_t)(time + TIME_BIAS), 5);
 }
 
-/* Each field is the low bytes of one 8-byte load that ends where the
- * field ends; every load stays inside the 20-byte record. */
+/* The link type and direction of record B. */
+static inline sk_sym rec_ltype(const uint8_t *b) { return (sk_sym)(b[0] << 6 | b[1] >> 2); }
+static inline uint8_t rec_dir(const uint8_t *b) { return (uint8_t)(1u << (b[1] & 3)); }
+
+/* Each field comes from one 8-byte load that stays inside the 17-byte
+ * record: bytes 0..7 (type, direction, neighbour), 4..11 (link), 9..16
+ * (time). */
 static inline void adj_decode(const uint8_t *b, sk_adj *out)
 {
-    const uint64_t m48 = (UINT64_C(1) << 48) - 1, m40 = (UINT64_C(1) << 40) - 1;
-    out->ltype = (sk_sym)(b[0] << 8 | b[1]);
-    out->dir = b[2];
-    out->nb = be_get64(b + 1) & m48;
-    out->link = be_get64(b + 7) & m48;
-    uint64_t tv = be_get64(b + 12) & m40;
+    const uint64_t m40 = (UINT64_C(1) << 40) - 1;
+    out->ltype = rec_ltype(b);
+    out->dir = rec_dir(b);
+    out->nb = be_get64(b) >> 8 & m40;
+    out->link = be_get64(b + 4) & m40;
+    uint64_t tv = be_get64(b + 9) & m40;
     out->time = tv == 0 ? SK_NO_TIME : (int64_t)tv - TIME_BIAS;
 }
 
@@ -215,7 +222,7 @@ int sk_adj_next(sk_adjcur *c, sk_adj *out)
             const uint8_t *b = c->page + ADJ_SIZE * c->pos++;
             if (c->ltype) {
                 /* A chunk may begin before the link type sought. */
-                sk_sym lt = (sk_sym)be_get(b, 2);
+                sk_sym lt = rec_ltype(b);
                 if (lt < c->ltype)
                     continue;
                 if (lt > c->ltype) {
@@ -223,7 +230,7 @@ int sk_adj_next(sk_adjcur *c, sk_adj *out)
                     return SK_DONE;
                 }
             }
-            if (!(c->mask & b[2]))
+            if (!(c->mask & rec_dir(b)))
                 continue;
             adj_decode(b, out);
             return SK_OK;
@@ -291,14 +298,14 @@ int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
     MDB_val key, val;
     rc = sk__adj_locate(c, entity, want.b, &key, &val);
     int found = SK_ENOTFOUND;
-    /* Records of one (ltype, dir, nb) are adjacent: bytes 0..8 agree. They
+    /* Records of one (ltype, dir, nb) are adjacent: bytes 0..6 agree. They
      * may run on into the next chunk. */
     while (rc == 0 && found == SK_ENOTFOUND) {
         const uint8_t *p = val.mv_data;
         size_t n = val.mv_size / ADJ_SIZE;
         bool past = false;
         for (size_t i = 0; i < n && !past && found == SK_ENOTFOUND; i++) {
-            int cmp = memcmp(p + i * ADJ_SIZE, want.b, 9);
+            int cmp = memcmp(p + i * ADJ_SIZE, want.b, 7);
             if (cmp < 0)
                 continue;
             past = cmp > 0;

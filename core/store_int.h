@@ -28,17 +28,18 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* 2: link records packed 64 to a bucket (1: one LMDB record per link). */
+/* 2: link records packed 64 to a bucket, adjacency in chunks of 17-byte
+ * records (1: one LMDB record per link, 20-byte DUPSORT adjacency). */
 #define SK_FORMAT_VERSION 2u
 #define SK_MAGIC "skein-case"
 #define SK_ERRMSG 512
 
-#define SK_ID_MAX ((sk_id)1 << 48)   /* ids are stored in 6 bytes */
-#define SK_LTYPE_MAX 0xffffu          /* link types are stored in 2 bytes */
+#define SK_ID_MAX ((sk_id)1 << 40)   /* ids are stored in 5 bytes (adjacency) */
+#define SK_LTYPE_MAX 0x3fffu          /* link types: 14 bits beside a 2-bit direction */
 #define SK_KEY_MAX 400                /* longer keys are stored hashed */
 
-/* An adjacency record: ltype(2) dir(1) nb(6) link(6) time(5). */
-#define ADJ_SIZE 20
+/* An adjacency record: ltype·dir(2) nb(5) link(5) time(5) (adjacency.c). */
+#define ADJ_SIZE 17
 /* A time-index record: second-in-hour(2) link(6). */
 #define TIME_SIZE 8
 

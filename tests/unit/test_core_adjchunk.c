@@ -338,9 +338,44 @@ static void test_bulk_same_records(void **state)
     assert_int_equal(test_case_close(bulk, dir), 0);
 }
 
+/* The 17-byte record keeps every field at its limits, and sorts by link
+ * type, then direction (out, in, undirected), then neighbour. */
+static void test_record_limits_and_order(void **state)
+{
+    (void)state;
+    const int64_t tlim = ((int64_t)1 << 39) - 1;
+    const sk_id idmax = SK_ID_MAX - 1;
+    struct { sk_sym lt; uint8_t dir; sk_id nb, link; int64_t time; } v[] = {
+        {1, SK_DIR_OUT, 1, 1, SK_NO_TIME},
+        {1, SK_DIR_OUT, 2, idmax, -tlim},
+        {1, SK_DIR_IN, 1, 7, tlim},
+        {1, SK_DIR_UNDIR, 0, 1, 0},
+        {2, SK_DIR_OUT, idmax, 3, 1},
+        {SK_LTYPE_MAX, SK_DIR_IN, idmax, idmax, tlim},
+        {SK_LTYPE_MAX, SK_DIR_UNDIR, 1, 1, -1},
+    };
+    size_t n = sizeof v / sizeof v[0];
+    adj_rec prev;
+    for (size_t i = 0; i < n; i++) {
+        adj_rec r;
+        sk__adj_encode(&r, v[i].lt, v[i].dir, v[i].nb, v[i].link, v[i].time);
+        sk_adj a;
+        sk__adj_decode(r.b, &a);
+        assert_int_equal(a.ltype, v[i].lt);
+        assert_int_equal(a.dir, v[i].dir);
+        assert_int_equal(a.nb, v[i].nb);
+        assert_int_equal(a.link, v[i].link);
+        assert_int_equal(a.time, v[i].time);
+        if (i)
+            assert_true(memcmp(prev.b, r.b, ADJ_SIZE) < 0);
+        prev = r;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_record_limits_and_order),
         cmocka_unit_test_setup_teardown(test_hub_against_model, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_bulk_same_records, test_case_setup, test_case_teardown),
     };
