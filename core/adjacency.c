@@ -11,7 +11,7 @@
  *
  * Times in adjacency records are biased by 2^39 into 5 bytes (about
  * ±17,000 years); 0 means no time. The time index keys links by hour and
- * keeps second-in-hour and link id as an 8-byte duplicate.
+ * keeps second-in-hour and link id as a 7-byte duplicate.
  */
 #include "store_int.h"
 
@@ -65,7 +65,7 @@ static void time_entry(const sk_link *l, uint8_t key[4], uint8_t val[TIME_SIZE])
     int64_t hour = floor_div(l->t_start, 3600);
     be_put(key, (uint64_t)(hour + ((int64_t)1 << 31)), 4);
     be_put(val, (uint64_t)(l->t_start - hour * 3600), 2);
-    be_put(val + 2, l->id, 6);
+    be_put(val + 2, l->id, 5);
 }
 
 /* ---- deferred writes ----

@@ -197,7 +197,7 @@ static int next_prop(sk_idcur *c, sk_id *id)
             rc = mdb_cursor_get(c->c, &k, &v, c->exact ? MDB_NEXT_DUP : MDB_NEXT);
         }
         if (rc == 0 && k.mv_size >= c->plen && memcmp(k.mv_data, c->prefix, c->plen) == 0) {
-            *id = be_get(v.mv_data, 8);
+            *id = be_get(v.mv_data, IDX_ID);
             c->text = (const char *)k.mv_data + 8;
             c->textlen = k.mv_size - 8;
             return SK_OK;
@@ -238,7 +238,7 @@ static int next_time(sk_idcur *c, sk_id *id)
             return SK_DONE;
         if (when < c->from || when > c->to)
             continue;
-        *id = be_get((const uint8_t *)v.mv_data + 2, 6);
+        *id = be_get((const uint8_t *)v.mv_data + 2, 5);
         return SK_OK;
     }
 }
@@ -268,7 +268,7 @@ int sk_idcur_next(sk_idcur *c, sk_id *id)
         }
         c->started = true;
         if (mrc == 0)
-            *id = be_get(v.mv_data, 8);
+            *id = be_get(v.mv_data, IDX_ID);
         rc = mrc == 0 ? SK_OK : mrc == MDB_NOTFOUND ? SK_DONE : sk__mdb_fail(c->t, mrc, "scan");
         break;
     default: /* SCAN_ALLENT: keys of the entity database */

@@ -10,10 +10,10 @@
  *   link   id>>6 (8) → bucket of up to 64 link records   linkrec.c, codec.c
  *   adj    id(8) [rec] → ADJ_SIZE records in chunks (adjchunk.c)   traversal,
  *          sorted (ltype, dir, nb, link)
- *   key    etype(4) normkey → id(8)    natural-key index
- *   type   etype(4) → id(8) dups       entities by type
- *   prop   etype(4) prop(4) text → id(8) dups   exact/prefix string index
- *   time   hour(4) → (sec-in-hour(2) link(6)) dups   links by start time
+ *   key    etype(4) normkey → id(5)    natural-key index
+ *   type   etype(4) → id(5) dups       entities by type
+ *   prop   etype(4) prop(4) text → id(5) dups   exact/prefix string index
+ *   time   hour(4) → (sec-in-hour(2) link(5)) dups   links by start time
  *   src    srcid(4) → source record
  *   srch   sha256(32) → srcid(4)
  *   merge  into(8) seq(8) → what sk_entity_unmerge needs to undo a merge
@@ -40,8 +40,10 @@
 
 /* An adjacency record: ltype·dir(2) nb(5) link(5) time(5) (adjacency.c). */
 #define ADJ_SIZE 17
-/* A time-index record: second-in-hour(2) link(6). */
-#define TIME_SIZE 8
+/* A time-index record: second-in-hour(2) link(5). */
+#define TIME_SIZE 7
+/* An entity id as the value of the key, type and property indexes. */
+#define IDX_ID 5
 
 enum sk_db {
     DB_META, DB_NAMES, DB_SYMS, DB_ENT, DB_LINK, DB_ADJ, DB_KEY, DB_TYPE,
