@@ -61,14 +61,15 @@ static int sort_spool(sk_txn *t, sk_spool *sp)
     return rc ? sk_txn_fail(t, rc, "out of memory") : SK_OK;
 }
 
-/* Memory SP holds and needs to sort: the records with the room they may
- * grow into (capacity doubles), and the sort's scratch: a copy of
- * fixed-size records, or two 16-byte references per record and a copy. */
+/* Memory SP holds and needs to sort: the records, and the sort's scratch:
+ * a copy of fixed-size records, or two 16-byte references per record and
+ * a copy. (The room the records' buffer may grow into is address space,
+ * not memory: pages are only used once written.) */
 static size_t spool_cost(const sk_spool *sp)
 {
     size_t refs = 2 * sp->n * (sizeof(uint64_t) + sizeof(void *));
     size_t sort = sp->fixed_size && sp->fixed_key ? sp->len : sp->len + refs;
-    return 2 * sp->len + sort;
+    return sp->len + sort;
 }
 
 /* ---- runs in a temporary file ---- */
