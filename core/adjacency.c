@@ -52,7 +52,8 @@ static inline void adj_decode(const uint8_t *b, sk_adj *out)
 
 void sk__adj_decode(const uint8_t *b, sk_adj *out) { adj_decode(b, out); }
 
-static void id_key(uint8_t k[8], sk_id id) { be_put(k, id, 8); }
+/* The key of an entity's first chunk (adjchunk.c). */
+static void id_key(uint8_t k[ADJ_KEY], sk_id id) { be_put(k, id, ADJ_KEY); }
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -85,12 +86,12 @@ int sk__adj_link_add(sk_txn *t, const sk_link *l)
     uint8_t db = l->directed ? SK_DIR_IN : SK_DIR_UNDIR;
     sk__adj_encode(&a, l->type, da, l->dst, l->id, l->t_start);
     sk__adj_encode(&b, l->type, db, l->src, l->id, l->t_start);
-    uint8_t k[8];
+    uint8_t k[ADJ_KEY];
     id_key(k, l->src);
-    int rc = sk__spool_add(t, DB_ADJ, k, 8, a.b, ADJ_SIZE);
+    int rc = sk__spool_add(t, DB_ADJ, k, ADJ_KEY, a.b, ADJ_SIZE);
     if (!rc && !(l->src == l->dst && !l->directed)) {
         id_key(k, l->dst);
-        rc = sk__spool_add(t, DB_ADJ, k, 8, b.b, ADJ_SIZE);
+        rc = sk__spool_add(t, DB_ADJ, k, ADJ_KEY, b.b, ADJ_SIZE);
     }
     if (!rc && l->t_start != SK_NO_TIME) {
         uint8_t tk[4], tv[TIME_SIZE];
@@ -169,7 +170,7 @@ int sk_adj_open(sk_txn *t, sk_id entity, sk_sym ltype, unsigned dirmask, sk_adjc
  * for key K (MRC: how the step went). */
 static void note_next(sk_adjcur *c, int mrc, const MDB_val *k)
 {
-    c->at = mrc == 0 && k->mv_size == 8 ? be_get64(k->mv_data) : 0;
+    c->at = mrc == 0 && k->mv_size == ADJ_KEY ? be_get(k->mv_data, ADJ_KEY) : 0;
     c->after = c->entity;
 }
 
@@ -237,7 +238,8 @@ int sk_adj_next(sk_adjcur *c, sk_adj *out)
         }
         MDB_val key, val;
         int rc = mdb_cursor_get(c->c, &key, &val, MDB_NEXT);
-        if (rc == 0 && key.mv_size == 8 + ADJ_SIZE && be_get64(key.mv_data) == c->entity) {
+        if (rc == 0 && key.mv_size == ADJ_KEY + ADJ_SIZE &&
+            be_get(key.mv_data, ADJ_KEY) == c->entity) {
             c->page = val.mv_data;
             c->n = val.mv_size / ADJ_SIZE;
             c->pos = 0;
@@ -272,7 +274,7 @@ int sk_adj_degree(sk_txn *t, sk_id entity, uint64_t *out)
         return sk__mdb_fail(t, rc, "adjacency");
     MDB_val key, val;
     rc = sk__adj_locate(c, entity, NULL, &key, &val);
-    while (rc == 0 && key.mv_size >= 8 && be_get64(key.mv_data) == entity) {
+    while (rc == 0 && key.mv_size >= ADJ_KEY && be_get(key.mv_data, ADJ_KEY) == entity) {
         *out += val.mv_size / ADJ_SIZE;
         rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
     }
@@ -319,7 +321,8 @@ int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
         if (past || found == SK_OK)
             break;
         rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
-        if (rc == 0 && (key.mv_size != 8 + ADJ_SIZE || be_get64(key.mv_data) != entity))
+        if (rc == 0 &&
+            (key.mv_size != ADJ_KEY + ADJ_SIZE || be_get(key.mv_data, ADJ_KEY) != entity))
             break;
     }
     mdb_cursor_close(c);

@@ -2,8 +2,8 @@
  * adjchunk.c — where adjacency records live: sorted runs per entity, cut
  * into chunks of at most ADJ_CHUNK records, one LMDB record per chunk.
  *
- * An entity's first chunk is keyed by its id(8); each further chunk by
- * id(8) followed by a lower bound of its records (the first record it was
+ * An entity's first chunk is keyed by its id(5); each further chunk by
+ * id(5) followed by a lower bound of its records (the first record it was
  * written with). A chunk holds the records from its key up to the next
  * chunk's key, sorted, with no gaps (count = size / ADJ_SIZE). So the
  * records of one entity are one sorted sequence read chunk after chunk,
@@ -23,15 +23,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CKEY (8 + ADJ_SIZE) /* the key of a further chunk */
+#define CKEY (ADJ_KEY + ADJ_SIZE) /* the key of a further chunk */
 
 int sk__adj_locate(MDB_cursor *c, sk_id entity, const uint8_t *rec, MDB_val *k, MDB_val *v)
 {
     uint8_t kb[CKEY];
-    be_put(kb, entity, 8);
-    size_t kl = 8;
+    be_put(kb, entity, ADJ_KEY);
+    size_t kl = ADJ_KEY;
     if (rec) {
-        memcpy(kb + 8, rec, ADJ_SIZE);
+        memcpy(kb + ADJ_KEY, rec, ADJ_SIZE);
         kl = CKEY;
     }
     *k = (MDB_val){kl, kb};
@@ -44,7 +44,7 @@ int sk__adj_locate(MDB_cursor *c, sk_id entity, const uint8_t *rec, MDB_val *k, 
         rc = mdb_cursor_get(c, k, v, MDB_PREV);
     if (rc)
         return rc;
-    return k->mv_size >= 8 && be_get64(k->mv_data) == entity ? 0 : MDB_NOTFOUND;
+    return k->mv_size >= ADJ_KEY && be_get(k->mv_data, ADJ_KEY) == entity ? 0 : MDB_NOTFOUND;
 }
 
 /* Writes the N records at R (sorted) as new chunks of ENTITY, cut evenly;
@@ -60,8 +60,8 @@ static int put_pieces(sk_txn *t, MDB_cursor *c, sk_id entity, const uint8_t *key
         uint8_t kb[CKEY];
         MDB_val k = {kl, (void *)key}, v = {m * ADJ_SIZE, (void *)(r + done * ADJ_SIZE)};
         if (p) {
-            be_put(kb, entity, 8);
-            memcpy(kb + 8, r + done * ADJ_SIZE, ADJ_SIZE);
+            be_put(kb, entity, ADJ_KEY);
+            memcpy(kb + ADJ_KEY, r + done * ADJ_SIZE, ADJ_SIZE);
             k = (MDB_val){CKEY, kb};
         }
         int rc = mdb_cursor_put(c, &k, &v, flags);
@@ -90,10 +90,10 @@ static size_t merge(const uint8_t *a, size_t na, const uint8_t *b, size_t nb, ui
 int sk__adj_put_run(sk_txn *t, MDB_cursor *c, sk_id entity, const uint8_t *recs, size_t n,
                     bool append)
 {
-    uint8_t id[8];
-    be_put(id, entity, 8);
+    uint8_t id[ADJ_KEY];
+    be_put(id, entity, ADJ_KEY);
     if (append)
-        return put_pieces(t, c, entity, id, 8, recs, n, MDB_APPEND);
+        return put_pieces(t, c, entity, id, ADJ_KEY, recs, n, MDB_APPEND);
     uint8_t *buf = NULL;
     size_t cap = 0;
     int rc = SK_OK;
@@ -101,7 +101,7 @@ int sk__adj_put_run(sk_txn *t, MDB_cursor *c, sk_id entity, const uint8_t *recs,
         MDB_val k, v;
         int mrc = sk__adj_locate(c, entity, recs + i * ADJ_SIZE, &k, &v);
         if (mrc == MDB_NOTFOUND) {
-            rc = put_pieces(t, c, entity, id, 8, recs + i * ADJ_SIZE, n - i, 0);
+            rc = put_pieces(t, c, entity, id, ADJ_KEY, recs + i * ADJ_SIZE, n - i, 0);
             break;
         }
         if (mrc) {
@@ -125,13 +125,13 @@ int sk__adj_put_run(sk_txn *t, MDB_cursor *c, sk_id entity, const uint8_t *recs,
         }
         memcpy(buf, v.mv_data, have * ADJ_SIZE);
         mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-        bool bounded = mrc == 0 && k.mv_size == CKEY && be_get64(k.mv_data) == entity;
+        bool bounded = mrc == 0 && k.mv_size == CKEY && be_get(k.mv_data, ADJ_KEY) == entity;
         if (mrc && mrc != MDB_NOTFOUND) {
             rc = sk__mdb_fail(t, mrc, "adjacency");
             break;
         }
         if (bounded)
-            memcpy(bound, (const uint8_t *)k.mv_data + 8, ADJ_SIZE);
+            memcpy(bound, (const uint8_t *)k.mv_data + ADJ_KEY, ADJ_SIZE);
         size_t j = i;
         while (j < n && (!bounded || memcmp(recs + j * ADJ_SIZE, bound, ADJ_SIZE) < 0))
             j++;
@@ -177,14 +177,14 @@ int sk__adj_del_rec(sk_txn *t, sk_id entity, const uint8_t *rec)
     } else if (at < n) {
         /* The chunk's last record: the chunk goes. A first chunk is
          * replaced by the next one, so the entity still starts at its id. */
-        bool first = k.mv_size == 8;
+        bool first = k.mv_size == ADJ_KEY;
         mrc = mdb_cursor_del(c, 0);
-        uint8_t id[8];
-        be_put(id, entity, 8);
+        uint8_t id[ADJ_KEY];
+        be_put(id, entity, ADJ_KEY);
         if (!mrc && first) {
-            k = (MDB_val){8, id};
+            k = (MDB_val){ADJ_KEY, id};
             mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-            if (mrc == 0 && k.mv_size == CKEY && be_get64(k.mv_data) == entity) {
+            if (mrc == 0 && k.mv_size == CKEY && be_get(k.mv_data, ADJ_KEY) == entity) {
                 uint8_t *buf = malloc(v.mv_size);
                 size_t len = v.mv_size;
                 if (!buf) {
@@ -193,7 +193,7 @@ int sk__adj_del_rec(sk_txn *t, sk_id entity, const uint8_t *rec)
                 }
                 memcpy(buf, v.mv_data, len);
                 mrc = mdb_cursor_del(c, 0);
-                MDB_val nk = {8, id}, nv = {len, buf};
+                MDB_val nk = {ADJ_KEY, id}, nv = {len, buf};
                 if (!mrc)
                     mrc = mdb_cursor_put(c, &nk, &nv, 0);
                 free(buf);

@@ -243,7 +243,8 @@ static int put_group(writer *w)
     MDB_val k = {w->klen, w->key};
     int rc;
     if (w->db == DB_ADJ)
-        return sk__adj_put_run(w->t, w->c, be_get64(w->key), w->vals, w->nvals, w->append);
+        return sk__adj_put_run(w->t, w->c, be_get(w->key, w->klen), w->vals, w->nvals,
+                               w->append);
     if (w->append && w->dup && w->nvals > 1) {
         MDB_val v[2] = {{w->vlen, w->vals}, {w->nvals, NULL}};
         rc = mdb_cursor_put(w->c, &k, v, MDB_APPEND | MDB_APPENDDUP | MDB_MULTIPLE);

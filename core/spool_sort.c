@@ -133,7 +133,7 @@ static void sort_refs(ref *a, ref *tmp, size_t n, unsigned depth, bool fixed_key
  * turns into a few moves instead of a call. */
 static inline void copy_rec(uint8_t *dst, const uint8_t *src, size_t rsz)
 {
-    enum { ADJ_REC = REC_HDR + 8 + ADJ_SIZE, TIME_REC = REC_HDR + 4 + TIME_SIZE,
+    enum { ADJ_REC = REC_HDR + ADJ_KEY + ADJ_SIZE, TIME_REC = REC_HDR + 4 + TIME_SIZE,
            TYPE_REC = REC_HDR + 4 + IDX_ID };
     switch (rsz) {
     case ADJ_REC: memcpy(dst, src, ADJ_REC); break;

@@ -8,7 +8,7 @@
  *   syms   dict(1) sym(4) → name       reverse interning
  *   ent    id(8) → entity record       codec.c
  *   link   id>>6 (8) → bucket of up to 64 link records   linkrec.c, codec.c
- *   adj    id(8) [rec] → ADJ_SIZE records in chunks (adjchunk.c)   traversal,
+ *   adj    id(5) [rec] → ADJ_SIZE records in chunks (adjchunk.c)   traversal,
  *          sorted (ltype, dir, nb, link)
  *   key    etype(4) normkey → id(5)    natural-key index
  *   type   etype(4) → id(5) dups       entities by type
@@ -188,6 +188,7 @@ int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
 
 /* ---- adjchunk.c: an entity's adjacency records in chunks ---- */
 #define ADJ_CHUNK 96 /* records a chunk holds at most */
+#define ADJ_KEY 5    /* an entity id as the key of its first chunk */
 /* Puts cursor C (on DB_ADJ) on the chunk of ENTITY that holds or would
  * hold record REC (ADJ_SIZE bytes; NULL: the first chunk), *K and *V
  * getting it; MDB_NOTFOUND when ENTITY has no records (the cursor is then

@@ -112,23 +112,23 @@ static void check_chunks(sk_txn *t)
     uint8_t last[ADJ_SIZE];
     int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
     while (rc == 0) {
-        assert_true(k.mv_size == 8 || k.mv_size == 8 + ADJ_SIZE);
-        sk_id e = be_get64(k.mv_data);
+        assert_true(k.mv_size == ADJ_KEY || k.mv_size == ADJ_KEY + ADJ_SIZE);
+        sk_id e = be_get(k.mv_data, ADJ_KEY);
         size_t n = v.mv_size / ADJ_SIZE;
         assert_int_equal(v.mv_size % ADJ_SIZE, 0);
         assert_true(n >= 1 && n <= ADJ_CHUNK);
         const uint8_t *p = v.mv_data;
         if (e != cur) {
-            assert_int_equal(k.mv_size, 8); /* an entity starts at its id */
+            assert_int_equal(k.mv_size, ADJ_KEY); /* an entity starts at its id */
             cur = e;
         } else {
-            assert_int_equal(k.mv_size, 8 + ADJ_SIZE);
-            const uint8_t *bound = (const uint8_t *)k.mv_data + 8;
+            assert_int_equal(k.mv_size, ADJ_KEY + ADJ_SIZE);
+            const uint8_t *bound = (const uint8_t *)k.mv_data + ADJ_KEY;
             assert_true(memcmp(last, bound, ADJ_SIZE) < 0);
             assert_true(memcmp(bound, p, ADJ_SIZE) <= 0);
         }
         for (size_t i = 0; i < n; i++) {
-            if (i || k.mv_size > 8)
+            if (i || k.mv_size > ADJ_KEY)
                 assert_true(memcmp(i ? p + (i - 1) * ADJ_SIZE : last, p + i * ADJ_SIZE,
                                    ADJ_SIZE) < 0);
         }
