@@ -372,10 +372,30 @@ static void test_record_limits_and_order(void **state)
     }
 }
 
+/* Link types must fit the record's 14 bits: the one past is refused. */
+static void test_link_type_limit(void **state)
+{
+    fixture *f = *state;
+    sk_txn *t;
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    char name[32];
+    sk_sym sym = 0;
+    for (unsigned i = 1; i <= SK_LTYPE_MAX; i++) {
+        int n = snprintf(name, sizeof name, "lt%u", i);
+        assert_int_equal(sk_name_intern(t, SK_DICT_LTYPE, name, (size_t)n, true, &sym), SK_OK);
+    }
+    assert_int_equal(sym, SK_LTYPE_MAX);
+    int n = snprintf(name, sizeof name, "one-too-many");
+    assert_int_equal(sk_name_intern(t, SK_DICT_LTYPE, name, (size_t)n, true, &sym), SK_ELIMIT);
+    assert_non_null(strstr(sk_txn_errmsg(t), "too many link types"));
+    sk_txn_abort(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_limits_and_order),
+        cmocka_unit_test_setup_teardown(test_link_type_limit, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_hub_against_model, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_bulk_same_records, test_case_setup, test_case_teardown),
     };
