@@ -187,24 +187,29 @@ int sk_adj_seek(sk_adjcur *c, sk_id entity, sk_sym ltype, unsigned dirmask)
     c->entity = entity;
     MDB_val key, val;
     int rc;
-    sk_id at = c->at;
+    /* Where the last read left the cursor, unless this transaction can
+     * have written the adjacency since. */
+    sk_id at = c->t->write ? 0 : c->at;
     c->at = 0;
+    bool located = false; /* the cursor is on the chunk to read (or none) */
     if (ltype) {
         adj_rec first;
         sk__adj_encode(&first, ltype, 0, 0, 0, SK_NO_TIME);
         rc = sk__adj_locate(c->c, entity, first.b, &key, &val);
+        located = true;
     } else if (at && entity == at) {
         /* Entities visited in id order: the cursor is on this one already. */
         rc = mdb_cursor_get(c->c, &key, &val, MDB_GET_CURRENT);
+        located = rc == 0 && key.mv_size == ADJ_KEY && be_get(key.mv_data, ADJ_KEY) == entity;
     } else if (at && entity > c->after && entity < at) {
         /* Between the last entity read and the key after it: no records,
          * and the cursor stays where the next one starts. */
         c->at = at;
         c->done = true;
         return SK_OK;
-    } else {
-        rc = sk__adj_locate(c->c, entity, NULL, &key, &val);
     }
+    if (!located)
+        rc = sk__adj_locate(c->c, entity, NULL, &key, &val);
     if (rc == MDB_NOTFOUND) {
         c->done = true;
         return SK_OK;

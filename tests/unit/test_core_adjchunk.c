@@ -372,6 +372,66 @@ static void test_record_limits_and_order(void **state)
     }
 }
 
+static uint64_t count_seek(sk_adjcur *c, sk_id e)
+{
+    assert_int_equal(sk_adj_seek(c, e, 0, SK_DIR_ANY), SK_OK);
+    sk_adj a;
+    uint64_t n = 0;
+    while (sk_adj_next(c, &a) == SK_OK)
+        n++;
+    return n;
+}
+
+/* A cursor walking entities in id order skips those without links with no
+ * search; a write between two seeks (links of an entity in the gap it
+ * skipped) must still be seen. */
+static void test_scan_in_id_order_sees_writes(void **state)
+{
+    fixture *f = *state;
+    sk_txn *t;
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    sk_sym person, knows;
+    assert_int_equal(sk_name_intern(t, SK_DICT_ETYPE, "person", 6, true, &person), SK_OK);
+    assert_int_equal(sk_name_intern(t, SK_DICT_LTYPE, "knows", 5, true, &knows), SK_OK);
+    sk_id e[10];
+    for (int i = 0; i < 10; i++) {
+        char key[8];
+        snprintf(key, sizeof key, "g%d", i);
+        sk_entity_in in = {.type = person, .key = key};
+        assert_int_equal(sk_entity_create(t, &in, &e[i]), SK_OK);
+    }
+    sk_link_in in = {.src = e[0], .dst = e[9], .type = knows, .directed = true,
+                     .t_start = SK_NO_TIME, .t_end = SK_NO_TIME};
+    sk_id id;
+    assert_int_equal(sk_link_create(t, &in, &id), SK_OK);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+
+    /* Read: e1..e8 have nothing, e9 one record, in id order and again. */
+    assert_int_equal(sk_txn_begin(f->s, false, &t), SK_OK);
+    sk_adjcur *c;
+    assert_int_equal(sk_adj_open(t, e[0], 0, SK_DIR_ANY, &c), SK_OK);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 10; i++)
+            assert_int_equal(count_seek(c, e[i]), i == 0 || i == 9 ? 1 : 0);
+    sk_adj_close(c);
+    sk_txn_abort(t);
+
+    /* Write: a link of e3 and e5 made after the cursor passed e1. */
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    assert_int_equal(sk_adj_open(t, e[0], 0, SK_DIR_ANY, &c), SK_OK);
+    assert_int_equal(count_seek(c, e[0]), 1);
+    assert_int_equal(count_seek(c, e[1]), 0);
+    in.src = e[3], in.dst = e[5];
+    assert_int_equal(sk_link_create(t, &in, &id), SK_OK);
+    assert_int_equal(count_seek(c, e[2]), 0);
+    assert_int_equal(count_seek(c, e[3]), 1);
+    assert_int_equal(count_seek(c, e[4]), 0);
+    assert_int_equal(count_seek(c, e[5]), 1);
+    assert_int_equal(count_seek(c, e[9]), 1);
+    sk_adj_close(c);
+    assert_int_equal(sk_txn_commit(t), SK_OK);
+}
+
 /* Link types must fit the record's 14 bits: the one past is refused. */
 static void test_link_type_limit(void **state)
 {
@@ -396,6 +456,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_limits_and_order),
         cmocka_unit_test_setup_teardown(test_link_type_limit, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_scan_in_id_order_sees_writes, test_case_setup,
+                                        test_case_teardown),
         cmocka_unit_test_setup_teardown(test_hub_against_model, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_bulk_same_records, test_case_setup, test_case_teardown),
     };
