@@ -78,7 +78,9 @@ int sk_scan_links(sk_txn *t, sk_idcur **out)
     return rc ? rc : cur_new(t, DB_LINK, SCAN_LINKS, out);
 }
 
-/* The ids of each bucket's links, bucket after bucket. */
+/* The ids of each bucket's links, bucket after bucket: those present when
+ * the bucket was read (a link the caller deletes from the bucket being
+ * walked is still returned). */
 static int next_link(sk_idcur *c, sk_id *id)
 {
     while (!c->bits) {
