@@ -1,8 +1,8 @@
 /*
  * bench_store.c — the store benchmark: a generated POLE case inserted one
  * entity and one link at a time through the public API (every index
- * maintained), then key lookups, adjacency scans from a warm map, and the
- * bytes the case takes on disk per link.
+ * maintained), then key lookups, link reads by id, adjacency scans from a
+ * warm map, and the bytes the case takes on disk per link.
  *
  * Inserts are committed every BATCH operations, as an import of many files
  * would be, or all in one transaction, or in one bulk-mode transaction
@@ -160,6 +160,37 @@ static void key_lookups(load_ctx *c)
     sk_txn_abort(t);
 }
 
+/* Reads LOOKUPS links by id, in a scattered order (a multiplicative step
+ * through the ids), twice: the figure is the second pass, from a warm map. */
+static void link_gets(load_ctx *c)
+{
+    sk_txn *t;
+    if (!c->links || sk_txn_begin(c->s, false, &t))
+        return;
+    sk_arena *a = sk_arena_new();
+    double t0 = 0, c0 = 0;
+    size_t found = 0;
+    for (int pass = 0; pass < 2 && a; pass++) {
+        t0 = bench_now();
+        c0 = bench_cpu_now();
+        found = 0;
+        for (uint64_t i = 0; i < LOOKUPS; i++) {
+            sk_id id = 1 + (i * 2654435761u) % c->links;
+            sk_link l;
+            found += sk_link_get(t, id, a, &l) == SK_OK;
+            if ((i & 255) == 255)
+                sk_arena_reset(a);
+        }
+    }
+    double dt = bench_now() - t0, dc = bench_cpu_now() - c0;
+    bench_figure("link get (by id, scattered)", dt / LOOKUPS * 1e6, "us");
+    bench_figure("link get (by id, scattered), CPU", dc / LOOKUPS * 1e6, "us");
+    if (found != LOOKUPS)
+        fprintf(stderr, "warning: %zu of %d link gets failed\n", LOOKUPS - found, LOOKUPS);
+    sk_arena_free(a);
+    sk_txn_abort(t);
+}
+
 /* Where the bytes went: pages of each database per link, the duplicate
  * sub-trees LMDB does not assign to a database, and the free list. */
 static void space_report(sk_store *s, uint64_t links)
@@ -241,6 +272,7 @@ static int load(bench_case *bc, uint64_t batch, bool bulk, const char *what, boo
         bench_figure("entities", (double)c.entities, "");
         bench_figure("links", (double)c.links, "");
         key_lookups(&c);
+        link_gets(&c);
         scan_adjacency(bc, c.s);
     }
     for (size_t i = 0; i < c.nsample; i++)

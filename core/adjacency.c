@@ -3,15 +3,15 @@
  * fixed-size link records, and the time index of links.
  *
  * Each link has one adjacency record at each end (one in all for an
- * undirected self-loop). The 20-byte record is ltype(2) dir(1) nb(6)
- * link(6) time(5), big-endian, so the LMDB duplicates of one entity sort
+ * undirected self-loop). The 17-byte record is ltype(14 bits) dir(2 bits)
+ * nb(5) link(5) time(5), big-endian, so the records of one entity sort
  * by link type, then direction, then neighbour: "all links of type T of
- * X" is one contiguous range, read a page at a time with MDB_GET_MULTIPLE
- * and decoded without touching the link records.
+ * X" is one contiguous range, kept in chunks (adjchunk.c) read a chunk at a
+ * time straight from the map and decoded without touching the link records.
  *
  * Times in adjacency records are biased by 2^39 into 5 bytes (about
  * ±17,000 years); 0 means no time. The time index keys links by hour and
- * keeps second-in-hour and link id as an 8-byte duplicate.
+ * keeps second-in-hour and link id as a 7-byte duplicate.
  */
 #include "store_int.h"
 
@@ -20,32 +20,40 @@
 
 #define TIME_BIAS ((int64_t)1 << 39)
 
+/* The direction as 2 bits, in the order OUT < IN < UNDIR of SK_DIR_*. */
+static unsigned dir_code(uint8_t dir) { return dir == SK_DIR_IN ? 1 : dir == SK_DIR_UNDIR ? 2 : 0; }
+
 void sk__adj_encode(adj_rec *r, sk_sym ltype, uint8_t dir, sk_id nb, sk_id link,
                     int64_t time)
 {
-    be_put(r->b, ltype, 2);
-    r->b[2] = dir;
-    be_put(r->b + 3, nb, 6);
-    be_put(r->b + 9, link, 6);
-    be_put(r->b + 15, time == SK_NO_TIME ? 0 : (uint64_t)(time + TIME_BIAS), 5);
+    be_put(r->b, (uint64_t)ltype << 2 | dir_code(dir), 2);
+    be_put(r->b + 2, nb, 5);
+    be_put(r->b + 7, link, 5);
+    be_put(r->b + 12, time == SK_NO_TIME ? 0 : (uint64_t)(time + TIME_BIAS), 5);
 }
 
-/* Each field is the low bytes of one 8-byte load that ends where the
- * field ends; every load stays inside the 20-byte record. */
+/* The link type and direction of record B. */
+static inline sk_sym rec_ltype(const uint8_t *b) { return (sk_sym)(b[0] << 6 | b[1] >> 2); }
+static inline uint8_t rec_dir(const uint8_t *b) { return (uint8_t)(1u << (b[1] & 3)); }
+
+/* Each field comes from one 8-byte load that stays inside the 17-byte
+ * record: bytes 0..7 (type, direction, neighbour), 4..11 (link), 9..16
+ * (time). */
 static inline void adj_decode(const uint8_t *b, sk_adj *out)
 {
-    const uint64_t m48 = (UINT64_C(1) << 48) - 1, m40 = (UINT64_C(1) << 40) - 1;
-    out->ltype = (sk_sym)(b[0] << 8 | b[1]);
-    out->dir = b[2];
-    out->nb = be_get64(b + 1) & m48;
-    out->link = be_get64(b + 7) & m48;
-    uint64_t tv = be_get64(b + 12) & m40;
+    const uint64_t m40 = (UINT64_C(1) << 40) - 1;
+    out->ltype = rec_ltype(b);
+    out->dir = rec_dir(b);
+    out->nb = be_get64(b) >> 8 & m40;
+    out->link = be_get64(b + 4) & m40;
+    uint64_t tv = be_get64(b + 9) & m40;
     out->time = tv == 0 ? SK_NO_TIME : (int64_t)tv - TIME_BIAS;
 }
 
 void sk__adj_decode(const uint8_t *b, sk_adj *out) { adj_decode(b, out); }
 
-static void id_key(uint8_t k[8], sk_id id) { be_put(k, id, 8); }
+/* The key of an entity's first chunk (adjchunk.c). */
+static void id_key(uint8_t k[ADJ_KEY], sk_id id) { be_put(k, id, ADJ_KEY); }
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -58,14 +66,15 @@ static void time_entry(const sk_link *l, uint8_t key[4], uint8_t val[TIME_SIZE])
     int64_t hour = floor_div(l->t_start, 3600);
     be_put(key, (uint64_t)(hour + ((int64_t)1 << 31)), 4);
     be_put(val, (uint64_t)(l->t_start - hour * 3600), 2);
-    be_put(val + 2, l->id, 6);
+    be_put(val + 2, l->id, 5);
 }
 
 /* ---- deferred writes ----
  *
  * Links created in a write transaction do not put their adjacency and time
  * records at once: the records are spooled (spool.c) and written sorted at
- * the next flush, appended where they sort last. Anything that reads or
+ * the next flush (in chunks: adjchunk.c), appended where they sort last.
+ * Anything that reads or
  * deletes adjacency settles the spools first, so readers never see the
  * difference; sk__adj_find consults the links created since (lookup.c).
  */
@@ -77,12 +86,12 @@ int sk__adj_link_add(sk_txn *t, const sk_link *l)
     uint8_t db = l->directed ? SK_DIR_IN : SK_DIR_UNDIR;
     sk__adj_encode(&a, l->type, da, l->dst, l->id, l->t_start);
     sk__adj_encode(&b, l->type, db, l->src, l->id, l->t_start);
-    uint8_t k[8];
+    uint8_t k[ADJ_KEY];
     id_key(k, l->src);
-    int rc = sk__spool_add(t, DB_ADJ, k, 8, a.b, ADJ_SIZE);
+    int rc = sk__spool_add(t, DB_ADJ, k, ADJ_KEY, a.b, ADJ_SIZE);
     if (!rc && !(l->src == l->dst && !l->directed)) {
         id_key(k, l->dst);
-        rc = sk__spool_add(t, DB_ADJ, k, 8, b.b, ADJ_SIZE);
+        rc = sk__spool_add(t, DB_ADJ, k, ADJ_KEY, b.b, ADJ_SIZE);
     }
     if (!rc && l->t_start != SK_NO_TIME) {
         uint8_t tk[4], tv[TIME_SIZE];
@@ -99,16 +108,13 @@ int sk__adj_link_del(sk_txn *t, const sk_link *l)
     if (rc)
         return rc;
     adj_rec a, b;
-    uint8_t k1[8], k2[8];
     sk__adj_encode(&a, l->type, l->directed ? SK_DIR_OUT : SK_DIR_UNDIR, l->dst, l->id,
                    l->t_start);
     sk__adj_encode(&b, l->type, l->directed ? SK_DIR_IN : SK_DIR_UNDIR, l->src, l->id,
                    l->t_start);
-    id_key(k1, l->src);
-    id_key(k2, l->dst);
-    rc = sk__del(t, DB_ADJ, k1, 8, a.b, ADJ_SIZE);
+    rc = sk__adj_del_rec(t, l->src, a.b);
     if ((!rc || rc == SK_ENOTFOUND) && !(l->src == l->dst && !l->directed))
-        rc = sk__del(t, DB_ADJ, k2, 8, b.b, ADJ_SIZE);
+        rc = sk__adj_del_rec(t, l->dst, b.b);
     if ((rc && rc != SK_ENOTFOUND) || l->t_start == SK_NO_TIME)
         return rc == SK_ENOTFOUND ? SK_OK : rc;
     uint8_t tk[4], tv[TIME_SIZE];
@@ -117,18 +123,26 @@ int sk__adj_link_del(sk_txn *t, const sk_link *l)
     return rc == SK_ENOTFOUND ? SK_OK : rc;
 }
 
-/* ---- cursor ---- */
+/* ---- cursor ----
+ *
+ * The cursor reads an entity's chunks (adjchunk.c) one after the other,
+ * each a batch of records straight from the map. After the last chunk of
+ * one entity the LMDB cursor sits on the next key, so a scan that visits
+ * entities in id order takes the next entity from there with no search. */
 
 struct sk_adjcur {
     sk_txn *t;
     MDB_cursor *c;
     sk_sym ltype;            /* 0 = all types */
     unsigned mask;           /* SK_DIR_* accepted */
-    const uint8_t *page;     /* current batch of records (in the map) */
-    size_t n, pos;           /* records in the batch, next one */
-    bool last;               /* the batch holds every record left */
+    const uint8_t *page;     /* current chunk of records (in the map) */
+    size_t n, pos;           /* records in the chunk, next one */
     bool done;
-    sk_id at;                /* the key the cursor is on; 0 = not known */
+    sk_id entity;            /* the entity being read */
+    sk_id at;                /* the LMDB cursor is on this entity's first
+                                chunk (not yet read); 0 = not known */
+    sk_id after;             /* with AT: the entity read before it; none
+                                between the two has records */
 };
 
 int sk_adj_open(sk_txn *t, sk_id entity, sk_sym ltype, unsigned dirmask, sk_adjcur **out)
@@ -152,6 +166,14 @@ int sk_adj_open(sk_txn *t, sk_id entity, sk_sym ltype, unsigned dirmask, sk_adjc
     return SK_OK;
 }
 
+/* Notes where the LMDB cursor stands after it left the entity's chunks
+ * for key K (MRC: how the step went). */
+static void note_next(sk_adjcur *c, int mrc, const MDB_val *k)
+{
+    c->at = mrc == 0 && k->mv_size == ADJ_KEY ? be_get(k->mv_data, ADJ_KEY) : 0;
+    c->after = c->entity;
+}
+
 int sk_adj_seek(sk_adjcur *c, sk_id entity, sk_sym ltype, unsigned dirmask)
 {
     int frc = c->t->write ? sk__spool_settle(c->t, DB_ADJ) : SK_OK;
@@ -161,44 +183,33 @@ int sk_adj_seek(sk_adjcur *c, sk_id entity, sk_sym ltype, unsigned dirmask)
     c->mask = dirmask ? dirmask : SK_DIR_ANY;
     c->page = NULL;
     c->n = c->pos = 0;
-    c->done = c->last = false;
-    uint8_t k[8];
-    id_key(k, entity);
-    MDB_val key = {8, k}, val;
-    adj_rec first;
+    c->done = false;
+    c->entity = entity;
+    MDB_val key, val;
     int rc;
-    sk_id at = c->at;
+    /* Where the last read left the cursor, unless this transaction can
+     * have written the adjacency since. */
+    sk_id at = c->t->write ? 0 : c->at;
     c->at = 0;
+    bool located = false; /* the cursor is on the chunk to read (or none) */
     if (ltype) {
+        adj_rec first;
         sk__adj_encode(&first, ltype, 0, 0, 0, SK_NO_TIME);
-        val = (MDB_val){ADJ_SIZE, first.b};
-        rc = mdb_cursor_get(c->c, &key, &val, MDB_GET_BOTH_RANGE);
+        rc = sk__adj_locate(c->c, entity, first.b, &key, &val);
+        located = true;
     } else if (at && entity == at) {
-        rc = mdb_cursor_get(c->c, &key, &val, MDB_FIRST_DUP);
-    } else if (at && entity == at + 1) {
-        /* Entities visited in id order (whole-graph scans): the next key
-         * is one step on, where a seek would search the page again. */
-        rc = mdb_cursor_get(c->c, &key, &val, MDB_NEXT_NODUP);
-        if (rc == 0 && (key.mv_size != 8 || be_get64(key.mv_data) != entity)) {
-            if (key.mv_size == 8 && be_get64(key.mv_data) > entity)
-                c->at = be_get64(key.mv_data); /* ENTITY has no links */
-            c->done = true;
-            return SK_OK;
-        }
-    } else {
-        rc = mdb_cursor_get(c->c, &key, &val, MDB_SET);
+        /* Entities visited in id order: the cursor is on this one already. */
+        rc = mdb_cursor_get(c->c, &key, &val, MDB_GET_CURRENT);
+        located = rc == 0 && key.mv_size == ADJ_KEY && be_get(key.mv_data, ADJ_KEY) == entity;
+    } else if (at && entity > c->after && entity < at) {
+        /* Between the last entity read and the key after it: no records,
+         * and the cursor stays where the next one starts. */
+        c->at = at;
+        c->done = true;
+        return SK_OK;
     }
-    size_t count = 0;
-    if (rc == 0) {
-        c->at = entity;
-        rc = mdb_cursor_count(c->c, &count);
-    }
-    if (rc == 0 && count > 1) {
-        /* A page of duplicates at a time. (With a single record there is
-         * no duplicate page, and GET_MULTIPLE may hand back the page of
-         * the key the cursor was on before: the record found is the one.) */
-        rc = mdb_cursor_get(c->c, &key, &val, MDB_GET_MULTIPLE);
-    }
+    if (!located)
+        rc = sk__adj_locate(c->c, entity, NULL, &key, &val);
     if (rc == MDB_NOTFOUND) {
         c->done = true;
         return SK_OK;
@@ -207,10 +218,6 @@ int sk_adj_seek(sk_adjcur *c, sk_id entity, sk_sym ltype, unsigned dirmask)
         return sk__mdb_fail(c->t, rc, "adjacency");
     c->page = val.mv_data;
     c->n = val.mv_size / ADJ_SIZE;
-    /* From the first record, a batch holding all of them is the last: no
-     * further call to find the end (most entities fit one batch). */
-    if (!ltype && count == c->n)
-        c->last = true;
     return SK_OK;
 }
 
@@ -220,9 +227,8 @@ int sk_adj_next(sk_adjcur *c, sk_adj *out)
         while (c->pos < c->n) {
             const uint8_t *b = c->page + ADJ_SIZE * c->pos++;
             if (c->ltype) {
-                /* A batch is a whole LMDB page, which may begin before the
-                 * position GET_BOTH_RANGE found. */
-                sk_sym lt = (sk_sym)be_get(b, 2);
+                /* A chunk may begin before the link type sought. */
+                sk_sym lt = rec_ltype(b);
                 if (lt < c->ltype)
                     continue;
                 if (lt > c->ltype) {
@@ -230,26 +236,24 @@ int sk_adj_next(sk_adjcur *c, sk_adj *out)
                     return SK_DONE;
                 }
             }
-            if (!(c->mask & b[2]))
+            if (!(c->mask & rec_dir(b)))
                 continue;
             adj_decode(b, out);
             return SK_OK;
         }
-        if (c->last) {
-            c->done = true;
-            break;
-        }
         MDB_val key, val;
-        int rc = mdb_cursor_get(c->c, &key, &val, MDB_NEXT_MULTIPLE);
-        if (rc == MDB_NOTFOUND) {
-            c->done = true;
-            break;
+        int rc = mdb_cursor_get(c->c, &key, &val, MDB_NEXT);
+        if (rc == 0 && key.mv_size == ADJ_KEY + ADJ_SIZE &&
+            be_get(key.mv_data, ADJ_KEY) == c->entity) {
+            c->page = val.mv_data;
+            c->n = val.mv_size / ADJ_SIZE;
+            c->pos = 0;
+            continue;
         }
-        if (rc)
+        if (rc && rc != MDB_NOTFOUND)
             return sk__mdb_fail(c->t, rc, "adjacency");
-        c->page = val.mv_data;
-        c->n = val.mv_size / ADJ_SIZE;
-        c->pos = 0;
+        note_next(c, rc, &key);
+        c->done = true;
     }
     return SK_DONE;
 }
@@ -273,14 +277,11 @@ int sk_adj_degree(sk_txn *t, sk_id entity, uint64_t *out)
     int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ADJ], &c);
     if (rc)
         return sk__mdb_fail(t, rc, "adjacency");
-    uint8_t k[8];
-    id_key(k, entity);
-    MDB_val key = {8, k}, val;
-    rc = mdb_cursor_get(c, &key, &val, MDB_SET);
-    if (rc == 0) {
-        size_t n;
-        rc = mdb_cursor_count(c, &n);
-        *out = n;
+    MDB_val key, val;
+    rc = sk__adj_locate(c, entity, NULL, &key, &val);
+    while (rc == 0 && key.mv_size >= ADJ_KEY && be_get(key.mv_data, ADJ_KEY) == entity) {
+        *out += val.mv_size / ADJ_SIZE;
+        rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
     }
     mdb_cursor_close(c);
     if (rc && rc != MDB_NOTFOUND)
@@ -299,23 +300,35 @@ int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
     rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ADJ], &c);
     if (rc)
         return sk__mdb_fail(t, rc, "adjacency");
-    uint8_t k[8];
-    id_key(k, entity);
     adj_rec want;
     sk__adj_encode(&want, ltype, dir, nb, 0, SK_NO_TIME);
-    MDB_val key = {8, k}, val = {ADJ_SIZE, want.b};
-    rc = mdb_cursor_get(c, &key, &val, MDB_GET_BOTH_RANGE);
+    MDB_val key, val;
+    rc = sk__adj_locate(c, entity, want.b, &key, &val);
     int found = SK_ENOTFOUND;
-    /* Records of one (ltype, dir, nb) are adjacent: bytes 0..8 agree. */
-    while (rc == 0 && memcmp(val.mv_data, want.b, 9) == 0) {
-        sk_adj a;
-        sk__adj_decode(val.mv_data, &a);
-        if (a.time == time) {
-            *link = a.link;
-            found = SK_OK;
-            break;
+    /* Records of one (ltype, dir, nb) are adjacent: bytes 0..6 agree. They
+     * may run on into the next chunk. */
+    while (rc == 0 && found == SK_ENOTFOUND) {
+        const uint8_t *p = val.mv_data;
+        size_t n = val.mv_size / ADJ_SIZE;
+        bool past = false;
+        for (size_t i = 0; i < n && !past && found == SK_ENOTFOUND; i++) {
+            int cmp = memcmp(p + i * ADJ_SIZE, want.b, 7);
+            if (cmp < 0)
+                continue;
+            past = cmp > 0;
+            sk_adj a;
+            sk__adj_decode(p + i * ADJ_SIZE, &a);
+            if (!past && a.time == time) {
+                *link = a.link;
+                found = SK_OK;
+            }
         }
-        rc = mdb_cursor_get(c, &key, &val, MDB_NEXT_DUP);
+        if (past || found == SK_OK)
+            break;
+        rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+        if (rc == 0 &&
+            (key.mv_size != ADJ_KEY + ADJ_SIZE || be_get(key.mv_data, ADJ_KEY) != entity))
+            break;
     }
     mdb_cursor_close(c);
     if (rc && rc != MDB_NOTFOUND)

@@ -2,7 +2,8 @@
  * codec.c — the compact, versioned binary encodings of entity, link and
  * source records.
  *
- * Every record starts with a version byte (RECORD_V1). Integers are
+ * Every record starts with a version byte (RECORD_V1; LINK_V2 for links,
+ * whose fields at their defaults take no byte). Integers are
  * LEB128 varints (signed ones zig-zag encoded), reals are 8 bytes
  * little-endian IEEE 754, strings are a varint length then the bytes.
  * Decoding checks every length against the record size, so a damaged
@@ -14,8 +15,15 @@
 #include <string.h>
 
 #define RECORD_V1 1
+/* Link records of case format 2: a field left at its default (offset 0,
+ * no properties, no assertions) takes no byte, a flag says so. */
+#define LINK_V2 2
 
-enum { LF_DIRECTED = 1, LF_TIME = 2, LF_WEIGHT = 4, LF_INTERVAL = 8 };
+/* What a link record holds beyond its ends and type. */
+enum {
+    LF_DIRECTED = 1, LF_TIME = 2, LF_WEIGHT = 4, LF_INTERVAL = 8,
+    LF_OFFSET = 16, LF_PROPS = 32, LF_ASSERTS = 64,
+};
 
 /* ---- growing buffer ---- */
 
@@ -287,15 +295,17 @@ static int check(sk_rd *r)
     return r->bad || r->p != r->end ? SK_ECORRUPT : SK_OK;
 }
 
-static bool version_ok(sk_rd *r)
+static bool version_is(sk_rd *r, uint8_t want)
 {
     const uint8_t *v = sk__get_bytes(r, 1);
-    if (!v || *v != RECORD_V1) {
+    if (!v || *v != want) {
         r->bad = true;
         return false;
     }
     return true;
 }
+
+static bool version_ok(sk_rd *r) { return version_is(r, RECORD_V1); }
 
 /* ---- entity ---- */
 
@@ -352,49 +362,54 @@ int sk__decode_entity_key(const uint8_t *p, size_t n, sk_sym *type, const char *
 int sk__encode_link(sk_buf *b, const sk_link *l)
 {
     sk__buf_reset(b);
-    uint8_t v = RECORD_V1;
+    uint8_t v = LINK_V2;
     sk__put_bytes(b, &v, 1);
-    uint8_t flags = (l->directed ? LF_DIRECTED : 0) |
-                    (l->t_start != SK_NO_TIME ? LF_TIME : 0) |
+    bool timed = l->t_start != SK_NO_TIME;
+    uint8_t flags = (l->directed ? LF_DIRECTED : 0) | (timed ? LF_TIME : 0) |
                     (l->weight != 1.0 ? LF_WEIGHT : 0) |
-                    (l->t_start != SK_NO_TIME && l->t_end != l->t_start ? LF_INTERVAL : 0);
+                    (timed && l->t_end != l->t_start ? LF_INTERVAL : 0) |
+                    (timed && l->t_off ? LF_OFFSET : 0) | (l->nprops ? LF_PROPS : 0) |
+                    (l->nasserts ? LF_ASSERTS : 0);
     sk__put_bytes(b, &flags, 1);
     sk__put_uv(b, l->src);
     sk__put_uv(b, l->dst);
     sk__put_uv(b, l->type);
-    if (flags & LF_TIME) {
+    if (flags & LF_TIME)
         put_sv(b, l->t_start);
+    if (flags & LF_OFFSET)
         put_sv(b, l->t_off);
-    }
     if (flags & LF_INTERVAL)
         put_sv(b, l->t_end - l->t_start);
     if (flags & LF_WEIGHT)
         put_real(b, l->weight);
-    put_props(b, l->props, l->nprops);
-    put_asserts(b, l->asserts, l->nasserts);
+    if (flags & LF_PROPS)
+        put_props(b, l->props, l->nprops);
+    if (flags & LF_ASSERTS)
+        put_asserts(b, l->asserts, l->nasserts);
     return finish(b);
 }
 
-/* The fields before the properties; R is left at the properties. */
-static bool decode_link_head(sk_rd *r, sk_link *l)
+/* The fields before the properties; R is left at the properties, *FLAGS
+ * gets the record's flags. */
+static bool decode_link_head(sk_rd *r, sk_link *l, uint8_t *flags)
 {
     sk_id id = l->id;
     *l = (sk_link){.id = id, .t_start = SK_NO_TIME, .t_end = SK_NO_TIME, .weight = 1.0};
-    if (!version_ok(r))
+    if (!version_is(r, LINK_V2))
         return false;
     const uint8_t *fp = sk__get_bytes(r, 1);
-    uint8_t flags = fp ? *fp : 0;
-    l->directed = flags & LF_DIRECTED;
+    *flags = fp ? *fp : 0;
+    l->directed = *flags & LF_DIRECTED;
     l->src = sk__get_uv(r);
     l->dst = sk__get_uv(r);
     l->type = (sk_sym)sk__get_uv(r);
-    if (flags & LF_TIME) {
+    if (*flags & LF_TIME)
         l->t_start = l->t_end = get_sv(r);
+    if (*flags & LF_OFFSET)
         l->t_off = (int16_t)get_sv(r);
-    }
-    if (flags & LF_INTERVAL)
+    if (*flags & LF_INTERVAL)
         l->t_end = l->t_start + get_sv(r);
-    if (flags & LF_WEIGHT)
+    if (*flags & LF_WEIGHT)
         l->weight = get_real(r);
     return !r->bad;
 }
@@ -402,16 +417,24 @@ static bool decode_link_head(sk_rd *r, sk_link *l)
 int sk__decode_link_head(const uint8_t *p, size_t n, sk_link *l)
 {
     sk_rd r = {p, p + n, false};
-    return decode_link_head(&r, l) ? SK_OK : SK_ECORRUPT;
+    uint8_t flags;
+    return decode_link_head(&r, l, &flags) ? SK_OK : SK_ECORRUPT;
 }
 
 int sk__decode_link(const uint8_t *p, size_t n, sk_arena *a, sk_link *l)
 {
     sk_rd r = {p, p + n, false};
-    if (!decode_link_head(&r, l))
+    uint8_t flags;
+    if (!decode_link_head(&r, l, &flags))
         return SK_ECORRUPT;
-    l->props = get_props(&r, a, &l->nprops);
-    l->asserts = get_asserts(&r, a, &l->nasserts);
+    if (flags & LF_PROPS) {
+        l->props = get_props(&r, a, &l->nprops);
+        r.bad = r.bad || l->nprops == 0;
+    }
+    if (flags & LF_ASSERTS) {
+        l->asserts = get_asserts(&r, a, &l->nasserts);
+        r.bad = r.bad || l->nasserts == 0;
+    }
     return check(&r);
 }
 

@@ -48,7 +48,7 @@ static int find_key(sk_txn *t, sk_sym type, const char *norm, size_t len, sk_id 
     int rc = sk__get(t, DB_KEY, kk, kl, &v);
     if (rc)
         return rc;
-    *out = be_get(v.mv_data, 8);
+    *out = be_get(v.mv_data, IDX_ID);
     return SK_OK;
 }
 

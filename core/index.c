@@ -73,15 +73,15 @@ int sk__index_prop(sk_txn *t, sk_sym etype, sk_sym prop, const sk_value *v, sk_i
     size_t kl = prop_key(key, etype, prop, v->u.str.ptr, v->u.str.len);
     if (kl == 0 || kl == 8)
         return SK_OK;
-    uint8_t idb[8];
-    be_put(idb, id, 8);
+    uint8_t idb[IDX_ID];
+    be_put(idb, id, IDX_ID);
     if (prop == LABEL_PROP)
         t->labels_dirty = true; /* label snapshots must be rebuilt */
     if (add && t->bulk)
-        return sk__spool_add(t, DB_PROP, key, kl, idb, 8);
+        return sk__spool_add(t, DB_PROP, key, kl, idb, IDX_ID);
     int rc = add ? SK_OK : sk__spool_settle(t, DB_PROP);
     if (!rc)
-        rc = add ? sk__put(t, DB_PROP, key, kl, idb, 8, 0) : sk__del(t, DB_PROP, key, kl, idb, 8);
+        rc = add ? sk__put(t, DB_PROP, key, kl, idb, IDX_ID, 0) : sk__del(t, DB_PROP, key, kl, idb, IDX_ID);
     return rc == SK_ENOTFOUND && !add ? SK_OK : rc;
 }
 
@@ -98,14 +98,14 @@ static int index_props(sk_txn *t, const sk_entity *e, bool add)
 /* Spools the type, key and property entries of new entity E (bulk mode). */
 static int spool_entity(sk_txn *t, const sk_entity *e)
 {
-    uint8_t tk[4], idb[8];
+    uint8_t tk[4], idb[IDX_ID];
     be_put(tk, e->type, 4);
-    be_put(idb, e->id, 8);
-    int rc = sk__spool_add(t, DB_TYPE, tk, 4, idb, 8);
+    be_put(idb, e->id, IDX_ID);
+    int rc = sk__spool_add(t, DB_TYPE, tk, 4, idb, IDX_ID);
     if (!rc && e->key_len) {
         uint8_t kk[4 + SK_KEY_MAX];
         size_t kl = sk__keyidx_key(kk, e->type, e->key, e->key_len);
-        rc = sk__spool_add(t, DB_KEY, kk, kl, idb, 8);
+        rc = sk__spool_add(t, DB_KEY, kk, kl, idb, IDX_ID);
         if (!rc)
             rc = sk__keys_add(t, e->type, e->key, e->key_len, e->id);
     }
@@ -115,16 +115,16 @@ static int spool_entity(sk_txn *t, const sk_entity *e)
 /* Writes (ADD) or removes the type and key entries of E. */
 static int type_and_key(sk_txn *t, const sk_entity *e, bool add)
 {
-    uint8_t tk[4], idb[8];
+    uint8_t tk[4], idb[IDX_ID];
     be_put(tk, e->type, 4);
-    be_put(idb, e->id, 8);
-    int rc = add ? sk__put(t, DB_TYPE, tk, 4, idb, 8, 0) : sk__del(t, DB_TYPE, tk, 4, idb, 8);
+    be_put(idb, e->id, IDX_ID);
+    int rc = add ? sk__put(t, DB_TYPE, tk, 4, idb, IDX_ID, 0) : sk__del(t, DB_TYPE, tk, 4, idb, IDX_ID);
     if (rc && !(rc == SK_ENOTFOUND && !add))
         return rc;
     if (e->key_len) {
         uint8_t kk[4 + SK_KEY_MAX];
         size_t kl = sk__keyidx_key(kk, e->type, e->key, e->key_len);
-        rc = add ? sk__put(t, DB_KEY, kk, kl, idb, 8, MDB_NOOVERWRITE)
+        rc = add ? sk__put(t, DB_KEY, kk, kl, idb, IDX_ID, MDB_NOOVERWRITE)
                  : sk__del(t, DB_KEY, kk, kl, NULL, 0);
         if (rc == SK_EEXISTS)
             return sk_txn_fail(t, SK_EEXISTS, "an entity with key '%.*s' exists",

@@ -160,7 +160,7 @@ static int snap_build(sk_txn *t, sk_label_snap *s)
     bool oom = false, capped = false;
     rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
     while (rc == 0 && k.mv_size >= 8 && memcmp(k.mv_data, prefix, 8) == 0) {
-        if (!snap_add(s, be_get(v.mv_data, 8), (const char *)k.mv_data + 8, k.mv_size - 8,
+        if (!snap_add(s, be_get(v.mv_data, IDX_ID), (const char *)k.mv_data + 8, k.mv_size - 8,
                       &oom)) {
             capped = !oom;
             break;

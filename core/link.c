@@ -1,7 +1,7 @@
 /*
  * link.c — creating, confirming, reading, changing and deleting links.
  *
- * A link record lives in the link database; its two adjacency records and
+ * A link record lives in a bucket of the link database (linkrec.c); its two adjacency records and
  * its time entry (adjacency.c) are written and removed with it, and the
  * per-type link count is kept in step (meta.c). A link is "the same" as
  * an existing one when ends, type, direction and start time agree: that is
@@ -15,21 +15,16 @@
 
 #define TIME_LIMIT (((int64_t)1 << 39) - 1)
 
-static void id_key(uint8_t k[8], sk_id id) { be_put(k, id, 8); }
-
-static int put_link(sk_txn *t, const sk_link *l, unsigned flags)
+static int put_link(sk_txn *t, const sk_link *l)
 {
     sk_buf *b = &t->rec;
-    int rc = sk__encode_link(b, l);
-    if (rc)
+    int rc = sk__check_write(t);
+    if (!rc && (rc = sk__encode_link(b, l)) != SK_OK)
         return sk_txn_fail(t, rc, "out of memory");
-    uint8_t k[8];
-    id_key(k, l->id);
-    return flags == MDB_APPEND ? sk__append(t, DB_LINK, k, 8, b->p, b->len)
-                               : sk__put(t, DB_LINK, k, 8, b->p, b->len, flags);
+    return rc ? rc : sk__linkrec_put(t, l->id, b->p, b->len);
 }
 
-int sk__put_link(sk_txn *t, const sk_link *l) { return put_link(t, l, 0); }
+int sk__put_link(sk_txn *t, const sk_link *l) { return put_link(t, l); }
 
 static int validate(sk_txn *t, const sk_link_in *in)
 {
@@ -70,7 +65,7 @@ int sk_link_create(sk_txn *t, const sk_link_in *in, sk_id *out)
         .asserts = &in->assert, .nasserts = in->assert.source ? 1 : 0,
     };
     t->counters_dirty = true;
-    rc = put_link(t, &l, MDB_APPEND);
+    rc = put_link(t, &l);
     if (!rc)
         rc = sk__adj_link_add(t, &l);
     if (!rc)
@@ -82,16 +77,25 @@ int sk_link_create(sk_txn *t, const sk_link_in *in, sk_id *out)
 
 int sk_link_get(sk_txn *t, sk_id id, sk_arena *a, sk_link *out)
 {
-    uint8_t k[8];
-    id_key(k, id);
-    MDB_val v;
-    int rc = sk__get(t, DB_LINK, k, 8, &v);
+    const uint8_t *p;
+    size_t n;
+    bool pending;
+    int rc = sk__linkrec_get(t, id, &p, &n, &pending);
     if (rc == SK_ENOTFOUND)
         return sk_txn_fail(t, rc, "no link #%llu", (unsigned long long)id);
     if (rc)
         return rc;
+    if (pending) {
+        /* The decoded strings borrow from the record: a record in the
+         * pending bucket would move with the bucket's next change, so the
+         * caller gets a copy in its arena. */
+        uint8_t *copy = sk_arena_alloc(a, n ? n : 1);
+        if (!copy)
+            return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+        p = memcpy(copy, p, n);
+    }
     out->id = id;
-    rc = sk__decode_link(v.mv_data, v.mv_size, a, out);
+    rc = sk__decode_link(p, n, a, out);
     if (rc)
         return sk_txn_fail(t, rc, "%s: link #%llu: record is damaged", t->s->path,
                            (unsigned long long)id);
@@ -120,7 +124,7 @@ static int confirm(sk_txn *t, sk_id id, const sk_assert *as)
                 memcpy(n, l.asserts, l.nasserts * sizeof *n);
             n[l.nasserts++] = *as;
             l.asserts = n;
-            rc = put_link(t, &l, 0);
+            rc = put_link(t, &l);
         }
     }
     sk_arena_free(a);
@@ -166,7 +170,7 @@ int sk_link_set_prop(sk_txn *t, sk_id id, sk_sym prop, const sk_value *v)
             props[np++] = (sk_prop){prop, *v};
         l.props = props;
         l.nprops = np;
-        rc = put_link(t, &l, 0);
+        rc = put_link(t, &l);
     }
     sk_arena_free(a);
     return rc;
@@ -184,11 +188,8 @@ int sk_link_delete(sk_txn *t, sk_id id)
     rc = sk_link_get(t, id, a, &l);
     if (!rc)
         rc = sk__adj_link_del(t, &l);
-    if (!rc) {
-        uint8_t k[8];
-        id_key(k, id);
-        rc = sk__del(t, DB_LINK, k, 8, NULL, 0);
-    }
+    if (!rc)
+        rc = sk__linkrec_del(t, id);
     if (!rc)
         rc = sk__ltype_count(t, l.type, -1);
     sk_arena_free(a);

@@ -198,14 +198,14 @@ static uint32_t link_hash(const link_want *w)
 static int link_match(sk_txn *t, sk_id id, const void *want)
 {
     const link_want *w = want;
-    uint8_t k[8];
-    be_put(k, id, 8);
-    MDB_val v;
-    int rc = sk__get(t, DB_LINK, k, 8, &v);
+    const uint8_t *p;
+    size_t n;
+    bool pending;
+    int rc = sk__linkrec_get(t, id, &p, &n, &pending);
     if (rc)
         return rc;
     sk_link l;
-    if (sk__decode_link_head(v.mv_data, v.mv_size, &l))
+    if (sk__decode_link_head(p, n, &l))
         return sk_txn_fail(t, SK_ECORRUPT, "%s: link #%llu: record is damaged", t->s->path,
                            (unsigned long long)id);
     link_want got = link_identity(l.src, l.dst, l.type, l.directed, l.t_start);
@@ -229,25 +229,41 @@ int sk__links_add(sk_txn *t, const sk_link *l)
 static int links_build(sk_txn *t)
 {
     t->links_on = true;
+    int rc = sk__linkrec_settle(t);
+    if (rc)
+        return rc;
     MDB_cursor *c;
-    int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LINK], &c);
+    rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LINK], &c);
     if (rc)
         return sk__mdb_fail(t, rc, "links");
     uint8_t k[8];
-    be_put(k, t->links_from, 8);
+    be_put(k, t->links_from / 64, 8);
     MDB_val key = {8, k}, val;
     int mrc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
     rc = SK_OK;
     while (!rc && mrc == 0) {
-        sk_link l = {.id = be_get(key.mv_data, 8)};
-        if (sk__decode_link_head(val.mv_data, val.mv_size, &l)) {
-            rc = sk_txn_fail(t, SK_ECORRUPT, "%s: link #%llu: record is damaged", t->s->path,
-                             (unsigned long long)l.id);
-            break;
+        sk_id first = be_get(key.mv_data, 8) * 64;
+        sk_lbkt b;
+        if (key.mv_size != 8 || sk__lbkt_parse(&b, val.mv_data, val.mv_size))
+            rc = sk_txn_fail(t, SK_ECORRUPT, "%s: links #%llu…: bucket is damaged", t->s->path,
+                             (unsigned long long)first);
+        for (unsigned i = 0; !rc && i < 64; i++) {
+            const uint8_t *p;
+            size_t n;
+            sk_link l = {.id = first + i};
+            int r = l.id < t->links_from ? SK_ENOTFOUND : sk__lbkt_rec(&b, i, &p, &n);
+            if (r == SK_ENOTFOUND)
+                continue;
+            if (r || sk__decode_link_head(p, n, &l)) {
+                rc = sk_txn_fail(t, SK_ECORRUPT, "%s: link #%llu: record is damaged",
+                                 t->s->path, (unsigned long long)l.id);
+                break;
+            }
+            link_want w = link_identity(l.src, l.dst, l.type, l.directed, l.t_start);
+            rc = idtab_add(t, &t->links, link_hash(&w), l.id);
         }
-        link_want w = link_identity(l.src, l.dst, l.type, l.directed, l.t_start);
-        rc = idtab_add(t, &t->links, link_hash(&w), l.id);
-        mrc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
+        if (!rc)
+            mrc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
     }
     mdb_cursor_close(c);
     if (!rc && mrc != MDB_NOTFOUND)

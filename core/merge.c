@@ -230,10 +230,10 @@ int sk_entity_merge(sk_txn *t, sk_id from, sk_id into)
     if (!rc)
         rc = sk__index_entity(t, &fe, false);
     if (!rc && fe.key_len) {
-        uint8_t kk[4 + SK_KEY_MAX], idb[8];
+        uint8_t kk[4 + SK_KEY_MAX], idb[IDX_ID];
         size_t kl = sk__keyidx_key(kk, fe.type, fe.key, fe.key_len);
-        be_put(idb, into, 8);
-        rc = sk__put(t, DB_KEY, kk, kl, idb, 8, 0);
+        be_put(idb, into, IDX_ID);
+        rc = sk__put(t, DB_KEY, kk, kl, idb, IDX_ID, 0);
     }
     if (!rc) {
         uint8_t k[8];

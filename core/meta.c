@@ -94,6 +94,14 @@ int sk__meta_check(sk_txn *t, char *errbuf, size_t errlen)
                  t->s->path, (unsigned long long)format, SK_FORMAT_VERSION);
         return SK_EVERSION;
     }
+    if (format < SK_FORMAT_VERSION) {
+        snprintf(errbuf, errlen,
+                 "%s was written by an older skein (case format %llu; this skein reads format "
+                 "%u, which stores link records differently); import its data again into a "
+                 "new case, or open it with the skein that wrote it",
+                 t->s->path, (unsigned long long)format, SK_FORMAT_VERSION);
+        return SK_EVERSION;
+    }
     return SK_OK;
 }
 
@@ -152,6 +160,35 @@ uint64_t sk__ltype_total(sk_txn *t, sk_sym ltype)
     if (ltype < t->lt_cap)
         v += (uint64_t)t->lt_delta[ltype];
     return v;
+}
+
+int sk__link_total(sk_txn *t, uint64_t *out)
+{
+    static const char prefix[] = "lcount:";
+    uint64_t n = 0;
+    for (size_t i = 0; i < t->lt_cap; i++)
+        n += (uint64_t)t->lt_delta[i];
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_META], &c);
+    if (rc)
+        return sk__mdb_fail(t, rc, "metadata");
+    MDB_val k = {sizeof prefix - 1, (void *)prefix}, v;
+    rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+    while (rc == 0 && k.mv_size >= sizeof prefix - 1 &&
+           memcmp(k.mv_data, prefix, sizeof prefix - 1) == 0) {
+        if (v.mv_size != 8) {
+            mdb_cursor_close(c);
+            return sk_txn_fail(t, SK_ECORRUPT, "%s: metadata '%.*s' is damaged", t->s->path,
+                               (int)k.mv_size, (const char *)k.mv_data);
+        }
+        n += be_get(v.mv_data, 8);
+        rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(c);
+    if (rc && rc != MDB_NOTFOUND)
+        return sk__mdb_fail(t, rc, "metadata");
+    *out = n;
+    return SK_OK;
 }
 
 int sk__counters_save(sk_txn *t)

@@ -4,8 +4,8 @@
  *
  * Entity and link type names are case-folded on the way in (keywords and
  * types are case-insensitive in the query language); property names and
- * grading codes are kept as written. Link-type numbers must fit the two
- * bytes an adjacency record gives them (SK_LTYPE_MAX).
+ * grading codes are kept as written. Link-type numbers must fit the 14
+ * bits an adjacency record gives them (SK_LTYPE_MAX).
  */
 #include "store_int.h"
 

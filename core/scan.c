@@ -19,6 +19,9 @@ struct sk_idcur {
     bool started, done;
     /* SCAN_TIME */
     int64_t from, to;
+    /* SCAN_LINKS: the links of the current bucket not yet returned */
+    uint64_t bits;
+    sk_id first;
     /* SCAN_PROP: the key prefix to match, the types still to visit */
     uint8_t prefix[8 + SK_KEY_MAX + 8];
     size_t plen;
@@ -71,7 +74,38 @@ int sk_scan_type(sk_txn *t, sk_sym type, sk_idcur **out)
 
 int sk_scan_links(sk_txn *t, sk_idcur **out)
 {
-    return cur_new(t, DB_LINK, SCAN_LINKS, out);
+    int rc = t->write ? sk__linkrec_settle(t) : SK_OK;
+    return rc ? rc : cur_new(t, DB_LINK, SCAN_LINKS, out);
+}
+
+/* The ids of each bucket's links, bucket after bucket: those present when
+ * the bucket was read (a link the caller deletes from the bucket being
+ * walked is still returned). */
+static int next_link(sk_idcur *c, sk_id *id)
+{
+    while (!c->bits) {
+        /* A caller that changes links between calls leaves a pending bucket. */
+        int rc = c->t->write ? sk__linkrec_settle(c->t) : SK_OK;
+        if (rc)
+            return rc;
+        MDB_val k, v;
+        int mrc = mdb_cursor_get(c->c, &k, &v, c->started ? MDB_NEXT : MDB_FIRST);
+        c->started = true;
+        if (mrc == MDB_NOTFOUND)
+            return SK_DONE;
+        if (mrc)
+            return sk__mdb_fail(c->t, mrc, "scan");
+        sk_lbkt b;
+        if (k.mv_size != 8 || sk__lbkt_parse(&b, v.mv_data, v.mv_size))
+            return sk_txn_fail(c->t, SK_ECORRUPT, "%s: a bucket of link records is damaged",
+                               c->t->s->path);
+        c->bits = b.bits;
+        c->first = be_get64(k.mv_data) * 64;
+    }
+    int slot = __builtin_ctzll(c->bits);
+    c->bits &= c->bits - 1;
+    *id = c->first + (sk_id)slot;
+    return SK_OK;
 }
 
 int sk_scan_time(sk_txn *t, int64_t from, int64_t to, sk_idcur **out)
@@ -165,7 +199,7 @@ static int next_prop(sk_idcur *c, sk_id *id)
             rc = mdb_cursor_get(c->c, &k, &v, c->exact ? MDB_NEXT_DUP : MDB_NEXT);
         }
         if (rc == 0 && k.mv_size >= c->plen && memcmp(k.mv_data, c->prefix, c->plen) == 0) {
-            *id = be_get(v.mv_data, 8);
+            *id = be_get(v.mv_data, IDX_ID);
             c->text = (const char *)k.mv_data + 8;
             c->textlen = k.mv_size - 8;
             return SK_OK;
@@ -206,7 +240,7 @@ static int next_time(sk_idcur *c, sk_id *id)
             return SK_DONE;
         if (when < c->from || when > c->to)
             continue;
-        *id = be_get((const uint8_t *)v.mv_data + 2, 6);
+        *id = be_get((const uint8_t *)v.mv_data + 2, 5);
         return SK_OK;
     }
 }
@@ -224,6 +258,9 @@ int sk_idcur_next(sk_idcur *c, sk_id *id)
     case SCAN_TIME:
         rc = next_time(c, id);
         break;
+    case SCAN_LINKS:
+        rc = next_link(c, id);
+        break;
     case SCAN_TYPE:
         if (!c->started) {
             k = (MDB_val){4, c->prefix};
@@ -233,10 +270,10 @@ int sk_idcur_next(sk_idcur *c, sk_id *id)
         }
         c->started = true;
         if (mrc == 0)
-            *id = be_get(v.mv_data, 8);
+            *id = be_get(v.mv_data, IDX_ID);
         rc = mrc == 0 ? SK_OK : mrc == MDB_NOTFOUND ? SK_DONE : sk__mdb_fail(c->t, mrc, "scan");
         break;
-    default: /* SCAN_ALLENT, SCAN_LINKS: keys of the record database */
+    default: /* SCAN_ALLENT: keys of the entity database */
         mrc = mdb_cursor_get(c->c, &k, &v, c->started ? MDB_NEXT : MDB_FIRST);
         c->started = true;
         if (mrc == 0)

@@ -61,14 +61,15 @@ static int sort_spool(sk_txn *t, sk_spool *sp)
     return rc ? sk_txn_fail(t, rc, "out of memory") : SK_OK;
 }
 
-/* Memory SP holds and needs to sort: the records with the room they may
- * grow into (capacity doubles), and the sort's scratch: a copy of
- * fixed-size records, or two 16-byte references per record and a copy. */
+/* Memory SP holds and needs to sort: the records, and the sort's scratch:
+ * a copy of fixed-size records, or two 16-byte references per record and
+ * a copy. (The room the records' buffer may grow into is address space,
+ * not memory: pages are only used once written.) */
 static size_t spool_cost(const sk_spool *sp)
 {
     size_t refs = 2 * sp->n * (sizeof(uint64_t) + sizeof(void *));
     size_t sort = sp->fixed_size && sp->fixed_key ? sp->len : sp->len + refs;
-    return 2 * sp->len + sort;
+    return sp->len + sort;
 }
 
 /* ---- runs in a temporary file ---- */
@@ -220,6 +221,7 @@ static void heap_down(source **h, size_t n, size_t i)
 
 typedef struct writer {
     sk_txn *t;
+    enum sk_db db;
     MDB_cursor *c;
     bool dup;                /* a DUPSORT|DUPFIXED database */
     bool append;             /* every record from here on sorts last */
@@ -240,6 +242,9 @@ static int put_group(writer *w)
     w->have = false;
     MDB_val k = {w->klen, w->key};
     int rc;
+    if (w->db == DB_ADJ)
+        return sk__adj_put_run(w->t, w->c, be_get(w->key, w->klen), w->vals, w->nvals,
+                               w->append);
     if (w->append && w->dup && w->nvals > 1) {
         MDB_val v[2] = {{w->vlen, w->vals}, {w->nvals, NULL}};
         rc = mdb_cursor_put(w->c, &k, v, MDB_APPEND | MDB_APPENDDUP | MDB_MULTIPLE);
@@ -294,7 +299,8 @@ static int writer_add(writer *w, const uint8_t *rec)
 
 static int writer_open(sk_txn *t, enum sk_db db, writer *w)
 {
-    *w = (writer){.t = t, .dup = db != DB_KEY};
+    /* Adjacency records go into chunks (adjchunk.c), a key's run at once. */
+    *w = (writer){.t = t, .db = db, .dup = db != DB_KEY};
     int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &w->c);
     if (rc)
         return sk__mdb_fail(t, rc, "index");
@@ -494,17 +500,23 @@ int sk_txn_bulk(sk_txn *t)
     if (t->bulk)
         return SK_OK;
     MDB_stat ent, link;
+    uint64_t nlinks = 0;
+    rc = sk__linkrec_settle(t);
+    if (!rc)
+        rc = sk__link_total(t, &nlinks);
+    if (rc)
+        return rc;
     rc = mdb_stat(t->txn, t->s->dbi[DB_ENT], &ent);
     if (!rc)
         rc = mdb_stat(t->txn, t->s->dbi[DB_LINK], &link);
     if (rc)
         return sk__mdb_fail(t, rc, "bulk");
-    if (ent.ms_entries || link.ms_entries)
+    if (ent.ms_entries || link.ms_entries || nlinks)
         return sk_txn_fail(t, SK_EINVAL,
                            "%s: a bulk load needs an empty case (this one holds %llu entities "
                            "and %llu links)",
                            t->s->path, (unsigned long long)ent.ms_entries,
-                           (unsigned long long)link.ms_entries);
+                           (unsigned long long)nlinks);
     t->bulk = true;
     return SK_OK;
 }

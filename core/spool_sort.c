@@ -128,6 +128,21 @@ static void sort_refs(ref *a, ref *tmp, size_t n, unsigned depth, bool fixed_key
  * radix passes reading the digits straight from the records. Sorting
  * pointers instead would fetch every record from a random place, twice. */
 
+/* Copies one record of RSZ bytes. The sizes of the fixed-size spools
+ * (adjacency, time, type) get a copy of constant size, which the compiler
+ * turns into a few moves instead of a call. */
+static inline void copy_rec(uint8_t *dst, const uint8_t *src, size_t rsz)
+{
+    enum { ADJ_REC = REC_HDR + ADJ_KEY + ADJ_SIZE, TIME_REC = REC_HDR + 4 + TIME_SIZE,
+           TYPE_REC = REC_HDR + 4 + IDX_ID };
+    switch (rsz) {
+    case ADJ_REC: memcpy(dst, src, ADJ_REC); break;
+    case TIME_REC: memcpy(dst, src, TIME_REC); break;
+    case TYPE_REC: memcpy(dst, src, TYPE_REC); break;
+    default: memcpy(dst, src, rsz); break;
+    }
+}
+
 /* Sorts N records of RSZ bytes at A (TMP as scratch) on their bytes from
  * OFF on, knowing they agree before OFF. */
 static void sort_fixed(uint8_t *a, uint8_t *tmp, size_t n, size_t rsz, size_t off)
@@ -138,13 +153,13 @@ static void sort_fixed(uint8_t *a, uint8_t *tmp, size_t n, size_t rsz, size_t of
         for (size_t i = 1; i < n; i++) {
             if (memcmp(a + (i - 1) * rsz + off, a + i * rsz + off, rsz - off) <= 0)
                 continue;
-            memcpy(x, a + i * rsz, rsz);
+            copy_rec(x, a + i * rsz, rsz);
             size_t j = i;
             while (j > 0 && memcmp(a + (j - 1) * rsz + off, x + off, rsz - off) > 0) {
-                memcpy(a + j * rsz, a + (j - 1) * rsz, rsz);
+                copy_rec(a + j * rsz, a + (j - 1) * rsz, rsz);
                 j--;
             }
-            memcpy(a + j * rsz, x, rsz);
+            copy_rec(a + j * rsz, x, rsz);
         }
         return;
     }
@@ -166,7 +181,7 @@ static void sort_fixed(uint8_t *a, uint8_t *tmp, size_t n, size_t rsz, size_t of
         }
         for (size_t i = 0; i < n; i++) {
             const uint8_t *r = src + i * rsz;
-            memcpy(dst + cnt[b][r[off + b]]++ * rsz, r, rsz);
+            copy_rec(dst + cnt[b][r[off + b]]++ * rsz, r, rsz);
         }
         uint8_t *sw = src;
         src = dst;

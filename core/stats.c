@@ -3,7 +3,8 @@
  *
  * Entity counts come from the type index (a duplicate count per type, no
  * scan); link counts per type are counters kept by link.c, because
- * counting links by walking the adjacency would cost a full scan. Space
+ * counting links by walking the adjacency would cost a full scan (and the
+ * link database holds buckets of 64, not links: linkrec.c). Space
  * per database comes from LMDB's own statistics and its free list.
  */
 #include "store_int.h"
@@ -71,8 +72,10 @@ int sk_stats_get(sk_txn *t, sk_arena *a, sk_stats *out)
     MDB_stat st;
     mdb_stat(t->txn, t->s->dbi[DB_ENT], &st);
     out->entities = st.ms_entries;
-    mdb_stat(t->txn, t->s->dbi[DB_LINK], &st);
-    out->links = st.ms_entries;
+    /* The link database holds buckets, not links: the count is kept. */
+    rc = sk__link_total(t, &out->links);
+    if (rc)
+        return rc;
     mdb_stat(t->txn, t->s->dbi[DB_SRC], &st);
     out->sources = st.ms_entries;
 
@@ -124,6 +127,8 @@ int sk_store_space(sk_txn *t, sk_space *out, size_t cap, size_t *n, sk_space_tot
 {
     *total = (sk_space_total){0};
     int rc = sk__spool_settle(t, DB_COUNT);
+    if (!rc && t->write)
+        rc = sk__linkrec_settle(t);
     if (rc)
         return rc;
     MDB_envinfo info;
@@ -139,8 +144,12 @@ int sk_store_space(sk_txn *t, sk_space *out, size_t cap, size_t *n, sk_space_tot
             return sk__mdb_fail(t, rc, "statistics");
         uint64_t pages = st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
         total->db_pages += pages;
+        uint64_t entries = st.ms_entries;
+        /* Link records are packed 64 to an LMDB record: count the links. */
+        if (i == DB_LINK && (rc = sk__link_total(t, &entries)) != SK_OK)
+            return rc;
         if ((size_t)i < cap)
-            out[i] = (sk_space){sk__db_names[i], st.ms_entries, pages, st.ms_depth};
+            out[i] = (sk_space){sk__db_names[i], entries, pages, st.ms_depth};
     }
     /* LMDB refuses a cursor on its free list in a write transaction. */
     return t->write ? SK_OK : free_pages(t, &total->free_pages);

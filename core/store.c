@@ -32,7 +32,7 @@ const char *const sk__db_names[DB_COUNT] = {
 static unsigned db_flags(enum sk_db db)
 {
     switch (db) {
-    case DB_ADJ: case DB_TYPE: case DB_PROP: case DB_TIME:
+    case DB_TYPE: case DB_PROP: case DB_TIME:
         return MDB_DUPSORT | MDB_DUPFIXED;
     default:
         return 0;

@@ -7,12 +7,13 @@
  *   names  dict(1) name → sym(4)       interning
  *   syms   dict(1) sym(4) → name       reverse interning
  *   ent    id(8) → entity record       codec.c
- *   link   id(8) → link record         codec.c
- *   adj    id(8) → ADJ_SIZE dups       traversal, sorted (ltype, dir, nb, link)
- *   key    etype(4) normkey → id(8)    natural-key index
- *   type   etype(4) → id(8) dups       entities by type
- *   prop   etype(4) prop(4) text → id(8) dups   exact/prefix string index
- *   time   hour(4) → (sec-in-hour(2) link(6)) dups   links by start time
+ *   link   id>>6 (8) → bucket of up to 64 link records   linkrec.c, codec.c
+ *   adj    id(5) [rec] → ADJ_SIZE records in chunks (adjchunk.c)   traversal,
+ *          sorted (ltype, dir, nb, link)
+ *   key    etype(4) normkey → id(5)    natural-key index
+ *   type   etype(4) → id(5) dups       entities by type
+ *   prop   etype(4) prop(4) text → id(5) dups   exact/prefix string index
+ *   time   hour(4) → (sec-in-hour(2) link(5)) dups   links by start time
  *   src    srcid(4) → source record
  *   srch   sha256(32) → srcid(4)
  *   merge  into(8) seq(8) → what sk_entity_unmerge needs to undo a merge
@@ -27,18 +28,22 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define SK_FORMAT_VERSION 1u
+/* 2: link records packed 64 to a bucket, adjacency in chunks of 17-byte
+ * records (1: one LMDB record per link, 20-byte DUPSORT adjacency). */
+#define SK_FORMAT_VERSION 2u
 #define SK_MAGIC "skein-case"
 #define SK_ERRMSG 512
 
-#define SK_ID_MAX ((sk_id)1 << 48)   /* ids are stored in 6 bytes */
-#define SK_LTYPE_MAX 0xffffu          /* link types are stored in 2 bytes */
+#define SK_ID_MAX ((sk_id)1 << 40)   /* ids are stored in 5 bytes (adjacency) */
+#define SK_LTYPE_MAX 0x3fffu          /* link types: 14 bits beside a 2-bit direction */
 #define SK_KEY_MAX 400                /* longer keys are stored hashed */
 
-/* An adjacency record: ltype(2) dir(1) nb(6) link(6) time(5). */
-#define ADJ_SIZE 20
-/* A time-index record: second-in-hour(2) link(6). */
-#define TIME_SIZE 8
+/* An adjacency record: ltype·dir(2) nb(5) link(5) time(5) (adjacency.c). */
+#define ADJ_SIZE 17
+/* A time-index record: second-in-hour(2) link(5). */
+#define TIME_SIZE 7
+/* An entity id as the value of the key, type and property indexes. */
+#define IDX_ID 5
 
 enum sk_db {
     DB_META, DB_NAMES, DB_SYMS, DB_ENT, DB_LINK, DB_ADJ, DB_KEY, DB_TYPE,
@@ -118,6 +123,9 @@ struct sk_txn {
     sk_buf rec;                  /* scratch for encoding records (link.c, entity.c) */
     MDB_cursor *tail[DB_COUNT];  /* cursors left at the end of ent and link for
                                     appends (sk__append); closed at the end */
+    struct sk_lbucket *lb;       /* the link bucket being changed (linkrec.c) */
+    sk_id lb_end;                /* buckets from this number on are not stored */
+    bool lb_end_known;           /* lb_end has been looked up */
     int64_t *lt_delta;           /* links created minus deleted, per link type */
     size_t lt_cap;               /* entries in lt_delta */
     char country_code[8];        /* case default for phone keys */
@@ -181,6 +189,22 @@ int sk__adj_link_del(sk_txn *t, const sk_link *l);
 int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
                  int64_t time, sk_id *link);
 
+/* ---- adjchunk.c: an entity's adjacency records in chunks ---- */
+#define ADJ_CHUNK 96 /* records a chunk holds at most */
+#define ADJ_KEY 5    /* an entity id as the key of its first chunk */
+/* Puts cursor C (on DB_ADJ) on the chunk of ENTITY that holds or would
+ * hold record REC (ADJ_SIZE bytes; NULL: the first chunk), *K and *V
+ * getting it; MDB_NOTFOUND when ENTITY has no records (the cursor is then
+ * anywhere), or another LMDB error. */
+int sk__adj_locate(MDB_cursor *c, sk_id entity, const uint8_t *rec, MDB_val *k, MDB_val *v);
+/* Adds the N sorted, distinct records RECS to ENTITY through cursor C,
+ * merged into its chunks; APPEND: ENTITY sorts after every key of the
+ * database, so its chunks are appended. */
+int sk__adj_put_run(sk_txn *t, MDB_cursor *c, sk_id entity, const uint8_t *recs, size_t n,
+                    bool append);
+/* Removes record REC of ENTITY; SK_ENOTFOUND when it is not there. */
+int sk__adj_del_rec(sk_txn *t, sk_id entity, const uint8_t *rec);
+
 /* ---- spool.c: deferred, sorted index writes ---- */
 #define SK_SPOOL_BUDGET ((size_t)256 << 20)
 /* Spools one record (key K, data V) of DB, written at the next flush. */
@@ -208,6 +232,31 @@ int sk__links_add(sk_txn *t, const sk_link *l);
 int sk__links_find(sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir,
                    int64_t time, sk_id *out);
 void sk__idtab_free(sk_idtab *tab);
+
+/* ---- linkrec.c: link records, 64 to a bucket ---- */
+/* A stored bucket, parsed: which slots are present and where they end. */
+typedef struct sk_lbkt {
+    uint64_t bits;               /* bit i: link 64·bucket + i is present */
+    unsigned w, n;               /* width of an end offset; records present */
+    const uint8_t *ends, *recs;  /* the end offsets; the records */
+    size_t size;                 /* bytes of the records */
+} sk_lbkt;
+/* SK_OK, or SK_ECORRUPT when P, N is not a well-formed bucket. */
+int sk__lbkt_parse(sk_lbkt *b, const uint8_t *p, size_t n);
+/* The record of SLOT (borrowed from the bucket); SK_ENOTFOUND if absent. */
+int sk__lbkt_rec(const sk_lbkt *b, unsigned slot, const uint8_t **p, size_t *n);
+/* The record of link ID. It is borrowed until the next write of the
+ * transaction; *PENDING says it lives in the transaction's own memory (a
+ * bucket not yet written) rather than in the map. */
+int sk__linkrec_get(sk_txn *t, sk_id id, const uint8_t **p, size_t *n, bool *pending);
+/* Creates or replaces the record of link ID (copied). */
+int sk__linkrec_put(sk_txn *t, sk_id id, const uint8_t *p, size_t n);
+/* Removes the record of link ID; SK_ENOTFOUND if there is none. */
+int sk__linkrec_del(sk_txn *t, sk_id id);
+/* Writes the pending bucket: before the link database is read as a whole
+ * (scans, counts) and at commit. */
+int sk__linkrec_settle(sk_txn *t);
+void sk__linkrec_free(sk_txn *t);
 
 /* ---- codec.c: record encodings ---- */
 void sk__buf_free(sk_buf *b);
@@ -279,5 +328,7 @@ int sk__counters_save(sk_txn *t);
 int sk__ltype_count(sk_txn *t, sk_sym ltype, int64_t delta);
 /* Stored link count of LTYPE (as of the last commit plus this txn). */
 uint64_t sk__ltype_total(sk_txn *t, sk_sym ltype);
+/* Links in the case: the per-type counts summed. */
+int sk__link_total(sk_txn *t, uint64_t *out);
 
 #endif /* SK_STORE_INT_H */

@@ -283,6 +283,8 @@ int sk_txn_commit(sk_txn *t)
     }
     if (t->write) {
         rc = sk__spool_settle(t, DB_COUNT);
+        if (!rc)
+            rc = sk__linkrec_settle(t);
         if (rc) {
             snprintf(s->errmsg, sizeof s->errmsg, "%s", t->errmsg);
             sk_txn_abort(t);
@@ -326,6 +328,7 @@ int sk_txn_commit(sk_txn *t)
     free(t->ent_seen);
     sk__buf_free(&t->rec);
     sk__spool_discard(t);
+    sk__linkrec_free(t);
     free(t);
     return rc;
 }
@@ -342,6 +345,7 @@ void sk_txn_abort(sk_txn *t)
     free(t->ent_seen);
     sk__buf_free(&t->rec);
     sk__spool_discard(t);
+    sk__linkrec_free(t);
     free(t);
 }
 
