@@ -103,6 +103,8 @@ int bench_open_case(const bench_case *bc, sk_store **out);
 
 typedef enum bench_qkind {
     BENCH_Q_KHOP,            /* entities within DEPTH hops of a seed */
+    BENCH_Q_NET,             /* the same neighbourhood with every entity's and
+                                link's record, as a chart needs it */
     BENCH_Q_PATH,            /* hops of a shortest path between a pair */
     BENCH_Q_REGEX,           /* persons whose name matches a regex */
     BENCH_Q_MATCH,           /* rows of the match pattern */
@@ -180,6 +182,11 @@ void bench_sql_close(bench_sql *q);                   /* NULL is fine */
 void bench_sql_timeout(bench_sql *q, double seconds);
 /* As bench_trav_khop, by a recursive CTE. SK_ECANCELLED on timeout. */
 int bench_sql_khop(bench_sql *q, sk_id seed, int depth, sk_sym ltype, int64_t *count);
+/* The neighbourhood of bench_sql_khop as rows: every entity reached
+ * (id, type, key, label) and every link among them of the walked type(s)
+ * (id, type, src, dst, time), each row's columns read; *COUNT gets the
+ * entities. */
+int bench_sql_net(bench_sql *q, sk_id seed, int depth, sk_sym ltype, int64_t *count);
 /* As bench_trav_path, by a breadth-first recursive CTE that stops at the
  * first row reaching TO. */
 int bench_sql_path(bench_sql *q, sk_id from, sk_id to, int maxhops, sk_sym ltype,

@@ -51,6 +51,7 @@ static int ask_trav(qctx *c, const bench_question *q, int i, int64_t *size)
     sk_sym lt = q->knows ? c->w.knows : 0;
     switch (q->kind) {
     case BENCH_Q_KHOP:
+    case BENCH_Q_NET:   /* the walk alone: the traversal level reads no records */
         return bench_trav_khop(c->trav, c->w.seeds[i], q->depth, lt, size);
     case BENCH_Q_PATH:
         return bench_trav_path(c->trav, c->w.pairs[i][0], c->w.pairs[i][1], BENCH_MAX_HOPS, lt,
@@ -69,6 +70,8 @@ static int ask_sql(qctx *c, const bench_question *q, int i, int64_t *size)
     switch (q->kind) {
     case BENCH_Q_KHOP:
         return bench_sql_khop(c->sql, c->w.seeds[i], q->depth, lt, size);
+    case BENCH_Q_NET:
+        return bench_sql_net(c->sql, c->w.seeds[i], q->depth, lt, size);
     case BENCH_Q_PATH:
         return bench_sql_path(c->sql, c->w.pairs[i][0], c->w.pairs[i][1], BENCH_MAX_HOPS, lt,
                               size);
@@ -187,7 +190,7 @@ static void report(const bench_question *q, const qseries *r, uint64_t persons)
     for (size_t i = 0; i < r->api.n; i++)
         if (r->api.size[i] >= 0)
             mean += (double)r->api.size[i], n++;
-    const char *unit = q->kind == BENCH_Q_KHOP ? "entities" : q->kind == BENCH_Q_PATH ? "hops"
+    const char *unit = q->kind == BENCH_Q_KHOP || q->kind == BENCH_Q_NET ? "entities" : q->kind == BENCH_Q_PATH ? "hops"
                                                                                      : "rows";
     printf("    %zu runs; mean answer %.1f %s", r->api.n, n ? mean / n : 0.0, unit);
     if (q->kind == BENCH_Q_PATH)

@@ -29,6 +29,19 @@ static const char *const KHOP_SQL[2] = {
     [SQL_ANY] = WALK("?2", "") " SELECT count(DISTINCT id) FROM r",
     [SQL_TYPED] = WALK("?2", " AND e.type = ?3") " SELECT count(DISTINCT id) FROM r",
 };
+/* The whole network: the entities reached, then the links among them
+ * (column 0 tells which). s is materialised once; "+e.dst" keeps SQLite
+ * from driving the link search by the IN list on dst (|s|^2 probes) rather
+ * than by edges_src from each entity. */
+#define NET(TYPE)                                                                          \
+    ", s(id) AS MATERIALIZED (SELECT DISTINCT id FROM r)"                                  \
+    " SELECT 0, n.id, n.type, n.key, n.label, NULL FROM s JOIN nodes n ON n.id = s.id"     \
+    " UNION ALL SELECT 1, e.id, e.type, e.src, e.dst, e.t FROM s"                          \
+    " JOIN edges e ON e.src = s.id" TYPE " WHERE +e.dst IN s"
+static const char *const NET_SQL[2] = {
+    [SQL_ANY] = WALK("?2", "") NET(""),
+    [SQL_TYPED] = WALK("?2", " AND e.type = ?3") NET(" AND e.type = ?3"),
+};
 static const char *const PATH_SQL[2] = {
     [SQL_ANY] = WALK("?3", "") " SELECT d FROM r WHERE id = ?2 LIMIT 1",
     [SQL_TYPED] = WALK("?3", " AND e.type = ?4") " SELECT d FROM r WHERE id = ?2 LIMIT 1",
@@ -62,6 +75,7 @@ int bench_sql_prepare(bench_sql *q)
         sqlite3_stmt **st;
     } all[] = {
         {KHOP_SQL[SQL_ANY], &q->khop[SQL_ANY]},   {KHOP_SQL[SQL_TYPED], &q->khop[SQL_TYPED]},
+        {NET_SQL[SQL_ANY], &q->net[SQL_ANY]},     {NET_SQL[SQL_TYPED], &q->net[SQL_TYPED]},
         {PATH_SQL[SQL_ANY], &q->path[SQL_ANY]},   {PATH_SQL[SQL_TYPED], &q->path[SQL_TYPED]},
         {REGEX_SQL, &q->regex},                   {REGEX_PREFIX_SQL, &q->regex_prefix},
         {MATCH_SQL, &q->match},
@@ -123,18 +137,20 @@ int bench_sql_path(bench_sql *q, sk_id from, sk_id to, int maxhops, sk_sym ltype
     return first_value(q, st, hops);
 }
 
-/* Steps ST to the end, reading the text of columns A and B of each row
- * (as a caller that shows them would: skein's results carry the labels);
- * *ROWS gets the number of rows. */
-static int read_rows(bench_sql *q, sqlite3_stmt *st, int a, int b, int64_t *rows)
+/* Steps ST to the end, reading the text of the NCOLS columns COLS of each
+ * row (as a caller that shows them would: skein's results carry the
+ * labels); *ROWS gets the number of rows, or with MARKER >= 0 of the rows
+ * whose column MARKER is 0. */
+static int read_rows(bench_sql *q, sqlite3_stmt *st, const int *cols, int ncols, int marker,
+                     int64_t *rows)
 {
     q->deadline = bench_now() + q->timeout;
     int rc;
     int64_t n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        (void)sqlite3_column_text(st, a);
-        (void)sqlite3_column_text(st, b);
-        n++;
+        for (int i = 0; i < ncols; i++)
+            (void)sqlite3_column_text(st, cols[i]);
+        n += marker < 0 || sqlite3_column_int(st, marker) == 0;
     }
     sqlite3_reset(st);
     *rows = n;
@@ -143,6 +159,17 @@ static int read_rows(bench_sql *q, sqlite3_stmt *st, int a, int b, int64_t *rows
     if (rc != SQLITE_DONE)
         return fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(q->db)), SK_EIO;
     return SK_OK;
+}
+
+int bench_sql_net(bench_sql *q, sk_id seed, int depth, sk_sym ltype, int64_t *count)
+{
+    sqlite3_stmt *st = q->net[ltype ? SQL_TYPED : SQL_ANY];
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seed);
+    sqlite3_bind_int(st, 2, depth);
+    if (ltype)
+        sqlite3_bind_int64(st, 3, ltype);
+    static const int cols[] = {1, 2, 3, 4, 5};
+    return read_rows(q, st, cols, 5, 0, count);
 }
 
 int bench_sql_regex(bench_sql *q, sk_sym type, const char *prefix, const char *regex,
@@ -158,7 +185,8 @@ int bench_sql_regex(bench_sql *q, sk_sym type, const char *prefix, const char *r
     } else {
         sqlite3_bind_text(st, 2, regex, -1, SQLITE_STATIC);
     }
-    return read_rows(q, st, 1, 2, count);
+    static const int cols[] = {1, 2};
+    return read_rows(q, st, cols, 2, -1, count);
 }
 
 int bench_sql_match(bench_sql *q, const bench_workload *w, int limit, int64_t *rows)
@@ -170,5 +198,6 @@ int bench_sql_match(bench_sql *q, const bench_workload *w, int limit, int64_t *r
     sqlite3_bind_int64(st, 4, w->vehicle);
     sqlite3_bind_int64(st, 5, w->location);
     sqlite3_bind_int(st, 6, limit);
-    return read_rows(q, st, 1, 3, rows);
+    static const int cols[] = {1, 3};
+    return read_rows(q, st, cols, 2, -1, rows);
 }

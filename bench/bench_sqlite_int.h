@@ -16,6 +16,7 @@ enum { SQL_ANY = 0, SQL_TYPED = 1 };
 struct bench_sql {
     sqlite3 *db;
     sqlite3_stmt *khop[2];     /* ?1 seed, ?2 depth, ?3 link type */
+    sqlite3_stmt *net[2];      /* the same parameters */
     sqlite3_stmt *path[2];     /* ?1 from, ?2 to, ?3 max hops, ?4 link type */
     sqlite3_stmt *regex;       /* ?1 type, ?2 regex */
     sqlite3_stmt *regex_prefix; /* ?1 type, ?2 LIKE pattern, ?3 regex */

@@ -172,8 +172,9 @@ void bench_sql_close(bench_sql *q)
 {
     if (!q)
         return;
-    sqlite3_stmt **all[] = {&q->khop[0], &q->khop[1], &q->path[0], &q->path[1],
-                            &q->regex, &q->regex_prefix, &q->match};
+    sqlite3_stmt **all[] = {&q->khop[0], &q->khop[1], &q->net[0],  &q->net[1],
+                            &q->path[0], &q->path[1], &q->regex, &q->regex_prefix,
+                            &q->match};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(*all[i]);
     sqlite3_close(q->db);
