@@ -16,8 +16,9 @@
  *
  * Invariants: records are ordered as LMDB orders them (spool_int.h);
  * identical records are written once, as LMDB keeps one copy of a
- * duplicate; the memory the spools hold, counted by spool_cost, stays
- * under the budget between calls.
+ * duplicate; the memory the spools hold and the largest one sort needs
+ * (t->spooled + t->spool_scratch, see sort_scratch) stays under the
+ * budget between calls.
  */
 #include "spool_int.h"
 
@@ -38,38 +39,50 @@ struct run {
 
 typedef struct sk_spool {
     enum sk_db db;
-    bool fixed_key;  /* every key of DB has one length: key||data sorts as LMDB does */
+    size_t fklen;    /* fixed-size records (spool_int.h): the key's length */
+    size_t fsize;    /* and the record's (key||data); 0: records with a header */
     uint8_t *data;   /* the records in memory, in arrival order */
     size_t len, cap; /* bytes used and allocated in data */
     size_t n;        /* records in data */
-    size_t fixed_size; /* the size of every record so far; 0 when they differ */
     int fd;          /* the temporary file of the runs; -1 before the first */
     off_t fend;      /* bytes written to fd */
     struct run *runs;
     size_t nruns, caprun;
 } sk_spool;
 
-static bool db_fixed_key(enum sk_db db)
+/* The databases whose every record has one key length and one data
+ * length, spooled as key||data without a header (spool_int.h). */
+static const struct {
+    uint8_t klen, vlen;
+} FIXED[DB_COUNT] = {
+    [DB_ADJ] = {ADJ_KEY, ADJ_SIZE},
+    [DB_TIME] = {4, TIME_SIZE},
+    [DB_TYPE] = {4, IDX_ID},
+};
+
+static inline size_t sp_rec_size(size_t fsize, const uint8_t *r)
 {
-    return db == DB_ADJ || db == DB_TIME || db == DB_TYPE;
+    return fsize ? fsize : rec_size(r);
 }
 
 /* Sorts the records of SP in place (SP->data ends up in order). */
 static int sort_spool(sk_txn *t, sk_spool *sp)
 {
-    int rc = sk__spool_sort(&sp->data, &sp->cap, sp->len, sp->n, sp->fixed_size, sp->fixed_key);
+    int rc = sk__spool_sort(&sp->data, &sp->cap, sp->len, sp->n, sp->fsize);
     return rc ? sk_txn_fail(t, rc, "out of memory") : SK_OK;
 }
 
-/* Memory SP holds and needs to sort: the records, and the sort's scratch:
- * a copy of fixed-size records, or two 16-byte references per record and
- * a copy. (The room the records' buffer may grow into is address space,
- * not memory: pages are only used once written.) */
-static size_t spool_cost(const sk_spool *sp)
+/* The scratch sorting SP needs besides its records: a copy of fixed-size
+ * records, or two 16-byte references per record and a copy. The spools
+ * are sorted one at a time, each scratch freed before the next sort, so
+ * the memory of a transaction's spools is what their records hold plus
+ * the largest one scratch (t->spooled + t->spool_scratch). (The room the
+ * records' buffer may grow into is address space, not memory: pages are
+ * only used once written.) */
+static size_t sort_scratch(const sk_spool *sp)
 {
     size_t refs = 2 * sp->n * (sizeof(uint64_t) + sizeof(void *));
-    size_t sort = sp->fixed_size && sp->fixed_key ? sp->len : sp->len + refs;
-    return sp->len + sort;
+    return sp->fsize ? sp->len : sp->len + refs;
 }
 
 /* ---- runs in a temporary file ---- */
@@ -137,7 +150,7 @@ static int spill(sk_txn *t, sk_spool *sp)
         return rc;
     sp->runs[sp->nruns++] = (struct run){sp->fend, sp->len};
     sp->fend += (off_t)sp->len;
-    t->spooled -= spool_cost(sp);
+    t->spooled -= sp->len;
     sp->len = sp->n = 0;
     return SK_OK;
 }
@@ -146,6 +159,7 @@ static int spill(sk_txn *t, sk_spool *sp)
 
 typedef struct source {
     const uint8_t *rec;      /* current record; NULL when exhausted */
+    size_t fsize;            /* the spool's fixed record size, 0 if none */
     bool in_memory;          /* the records still in memory, else a run */
     const uint8_t *mem, *mem_end;
     /* a run */
@@ -161,11 +175,12 @@ static int src_next(sk_txn *t, source *s)
     if (s->in_memory) {
         s->rec = s->mem < s->mem_end ? s->mem : NULL;
         if (s->rec)
-            s->mem += rec_size(s->rec);
+            s->mem += sp_rec_size(s->fsize, s->rec);
         return SK_OK;
     }
     size_t avail = s->blen - s->bpos;
-    if (avail < REC_HDR || avail < rec_size(s->buf + s->bpos)) {
+    size_t least = s->fsize ? s->fsize : REC_HDR;
+    if (avail < least || avail < sp_rec_size(s->fsize, s->buf + s->bpos)) {
         if (avail == 0 && s->left == 0) {
             s->rec = NULL;
             return SK_OK;
@@ -185,13 +200,18 @@ static int src_next(sk_txn *t, source *s)
             s->left -= (uint64_t)r;
         }
         avail = s->blen;
-        if (avail < REC_HDR || avail < rec_size(s->buf))
+        if (avail < least || avail < sp_rec_size(s->fsize, s->buf))
             return sk_txn_fail(t, SK_EIO, "%s: a sorted run of the index writes is truncated",
                                t->s->path);
     }
     s->rec = s->buf + s->bpos;
-    s->bpos += rec_size(s->rec);
+    s->bpos += sp_rec_size(s->fsize, s->rec);
     return SK_OK;
+}
+
+static inline int src_cmp(const source *a, const source *b)
+{
+    return a->fsize ? fixed_cmp(a->rec, b->rec, a->fsize) : rec_cmp(a->rec, b->rec);
 }
 
 /* A binary min-heap of sources by current record. */
@@ -199,9 +219,9 @@ static void heap_down(source **h, size_t n, size_t i)
 {
     for (;;) {
         size_t l = 2 * i + 1, m = i;
-        if (l < n && rec_cmp(h[l]->rec, h[m]->rec) < 0)
+        if (l < n && src_cmp(h[l], h[m]) < 0)
             m = l;
-        if (l + 1 < n && rec_cmp(h[l + 1]->rec, h[m]->rec) < 0)
+        if (l + 1 < n && src_cmp(h[l + 1], h[m]) < 0)
             m = l + 1;
         if (m == i)
             return;
@@ -259,10 +279,8 @@ static int put_group(writer *w)
     return rc ? sk__mdb_fail(w->t, rc, "writing an index") : SK_OK;
 }
 
-static int writer_add(writer *w, const uint8_t *rec)
+static int writer_add(writer *w, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
 {
-    size_t kl = rec_klen(rec), vl = rec_vlen(rec);
-    const uint8_t *k = rec + REC_HDR, *v = k + kl;
     if (w->have && kl == w->klen && memcmp(k, w->key, kl) == 0) {
         const uint8_t *prev = w->vals + (w->nvals - 1) * w->vlen;
         /* A repeated record (or a repeated key where there are no duplicates). */
@@ -332,12 +350,14 @@ static int write_spool(sk_txn *t, sk_spool *sp)
     source **heap = calloc(nsrc, sizeof *heap);
     int rc = srcs && heap ? sort_spool(t, sp) : sk_txn_fail(t, SK_ENOMEM, "out of memory");
     if (!rc)
-        srcs[0] = (source){.in_memory = true, .mem = sp->data, .mem_end = sp->data + sp->len};
+        srcs[0] = (source){.in_memory = true, .fsize = sp->fsize, .mem = sp->data,
+                           .mem_end = sp->data + sp->len};
     /* The read buffers share the budget; each holds at least a record. */
     size_t bcap = (t->budget ? t->budget : SK_SPOOL_BUDGET) / (sp->nruns + 1);
     bcap = bcap < RUN_BUF_MIN ? RUN_BUF_MIN : bcap > RUN_BUF ? RUN_BUF : bcap;
     for (size_t i = 0; !rc && i < sp->nruns; i++) {
-        srcs[i + 1] = (source){.fd = sp->fd, .off = sp->runs[i].off, .left = sp->runs[i].len,
+        srcs[i + 1] = (source){.fsize = sp->fsize, .fd = sp->fd, .off = sp->runs[i].off,
+                               .left = sp->runs[i].len,
                                .buf = malloc(bcap), .bcap = bcap};
         if (!srcs[i + 1].buf)
             rc = sk_txn_fail(t, SK_ENOMEM, "out of memory");
@@ -356,7 +376,12 @@ static int write_spool(sk_txn *t, sk_spool *sp)
     if (!rc) {
         while (!rc && nh) {
             source *s = heap[0];
-            rc = writer_add(&w, s->rec);
+            const uint8_t *r = s->rec;
+            if (sp->fsize)
+                rc = writer_add(&w, r, sp->fklen, r + sp->fklen, sp->fsize - sp->fklen);
+            else
+                rc = writer_add(&w, r + REC_HDR, rec_klen(r), r + REC_HDR + rec_klen(r),
+                                rec_vlen(r));
             if (!rc)
                 rc = src_next(t, s);
             if (!rc && !s->rec)
@@ -393,7 +418,7 @@ void sk__spool_discard(sk_txn *t)
         spool_free(t->spool[i]);
         t->spool[i] = NULL;
     }
-    t->spooled = 0;
+    t->spooled = t->spool_scratch = 0;
     t->bulk = false;
     sk__idtab_free(&t->keys);
     sk__idtab_free(&t->links);
@@ -408,6 +433,7 @@ static int spill_all(sk_txn *t)
         if (rc)
             return rc;
     }
+    t->spool_scratch = 0;
     return SK_OK;
 }
 
@@ -420,11 +446,15 @@ int sk__spool_add(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void
         if (!sp)
             return sk_txn_fail(t, SK_ENOMEM, "out of memory");
         sp->db = db;
-        sp->fixed_key = db_fixed_key(db);
+        sp->fklen = FIXED[db].klen;
+        sp->fsize = FIXED[db].klen + FIXED[db].vlen;
         sp->fd = -1;
         t->spool[db] = sp;
     }
-    size_t sz = REC_HDR + kl + vl;
+    if (sp->fsize && (kl != sp->fklen || kl + vl != sp->fsize))
+        return sk_txn_fail(t, SK_ECORRUPT, "an index record of %zu + %zu bytes where %zu + %zu "
+                           "belong", kl, vl, sp->fklen, sp->fsize - sp->fklen);
+    size_t sz = (sp->fsize ? 0 : REC_HDR) + kl + vl;
     if (sp->len + sz > sp->cap) {
         size_t cap = sp->cap ? sp->cap * 2 : 65536;
         while (cap < sp->len + sz)
@@ -435,21 +465,22 @@ int sk__spool_add(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void
         sp->data = p;
         sp->cap = cap;
     }
-    uint16_t k16 = (uint16_t)kl, v16 = (uint16_t)vl;
     uint8_t *r = sp->data + sp->len;
-    memcpy(r, &k16, 2);
-    memcpy(r + 2, &v16, 2);
-    memcpy(r + REC_HDR, k, kl);
-    memcpy(r + REC_HDR + kl, v, vl);
-    if (sp->n == 0 && sp->nruns == 0)
-        sp->fixed_size = sz;
-    else if (sp->fixed_size != sz)
-        sp->fixed_size = 0;
-    t->spooled -= spool_cost(sp);
+    if (!sp->fsize) {
+        uint16_t k16 = (uint16_t)kl, v16 = (uint16_t)vl;
+        memcpy(r, &k16, 2);
+        memcpy(r + 2, &v16, 2);
+        r += REC_HDR;
+    }
+    memcpy(r, k, kl);
+    memcpy(r + kl, v, vl);
     sp->len += sz;
     sp->n++;
-    t->spooled += spool_cost(sp);
-    if (t->spooled <= (t->budget ? t->budget : SK_SPOOL_BUDGET))
+    t->spooled += sz;
+    size_t scratch = sort_scratch(sp);
+    if (scratch > t->spool_scratch)
+        t->spool_scratch = scratch;
+    if (t->spooled + t->spool_scratch <= (t->budget ? t->budget : SK_SPOOL_BUDGET))
         return SK_OK;
     return spill_all(t);
 }

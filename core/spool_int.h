@@ -2,9 +2,14 @@
  * spool_int.h — what spool.c and spool_sort.c share: the layout of a
  * spooled record and LMDB's order of records.
  *
- * A record is klen(2) vlen(2) key data, the lengths in host byte order.
- * Records order as LMDB orders them with its default comparison: key
- * bytes, the shorter first on a tie, then data bytes the same way.
+ * A record of a database whose records all have one key length and one
+ * data length (adjacency, time, type: spool.c's table) is its key and data
+ * alone: with keys of one length, key||data compares as LMDB compares the
+ * records, so they sort as plain byte strings of one size. A record of
+ * another database (natural keys, properties) is klen(2) vlen(2) key data,
+ * the lengths in host byte order. Records order as LMDB orders them with
+ * its default comparison: key bytes, the shorter first on a tie, then data
+ * bytes the same way.
  */
 #ifndef SK_SPOOL_INT_H
 #define SK_SPOOL_INT_H
@@ -46,11 +51,33 @@ static inline int rec_cmp(const uint8_t *a, const uint8_t *b)
     return bytes_cmp(a + REC_HDR + ak, rec_vlen(a), b + REC_HDR + bk, rec_vlen(b));
 }
 
+/* Up to 8 bytes at P (W of them) as a big-endian number. */
+static inline uint64_t prefix(const uint8_t *p, size_t w)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < w; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Compares L bytes at A and B as memcmp does, the first 8 as one number
+ * (they decide most comparisons of spooled records). */
+static inline int fixed_cmp(const uint8_t *a, const uint8_t *b, size_t l)
+{
+    if (l >= 8) {
+        uint64_t x = prefix(a, 8), y = prefix(b, 8);
+        if (x != y)
+            return x < y ? -1 : 1;
+        return memcmp(a + 8, b + 8, l - 8);
+    }
+    return memcmp(a, b, l);
+}
+
 /* Sorts the N records (LEN bytes) at *DATA, allocated CAP bytes, into LMDB's
  * order; *DATA and *CAP may be replaced. FIXED_SIZE: the size of every
- * record, 0 when they differ; FIXED_KEY: every key has one length.
- * SK_OK or SK_ENOMEM. */
-int sk__spool_sort(uint8_t **data, size_t *cap, size_t len, size_t n, size_t fixed_size,
-                   bool fixed_key);
+ * record when they are key||data of one size, 0 for records with the
+ * header. Needs LEN bytes of scratch, and for records with the header two
+ * references a record. SK_OK or SK_ENOMEM. */
+int sk__spool_sort(uint8_t **data, size_t *cap, size_t len, size_t n, size_t fixed_size);
 
 #endif

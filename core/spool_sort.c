@@ -1,9 +1,9 @@
 /*
  * spool_sort.c — sorting spooled records into LMDB's order (spool_int.h).
  *
- * Records of one size with keys of one length (adjacency, time, type) are
- * sorted in place as byte strings; others through references, then
- * gathered in order. Both are most-significant-first radix sorts on 8-byte
+ * Records of one size with keys of one length (adjacency, time, type:
+ * key||data without a header) are sorted in place as byte strings; others
+ * through references, then gathered in order. Both are most-significant-first radix sorts on 8-byte
  * chunks, least-significant-first within a chunk, with the ties on a
  * chunk sorted on the next one and small groups insertion-sorted.
  */
@@ -21,18 +21,15 @@ typedef struct ref {
 
 /* ---- sorting through references ----
  *
- * An MSD radix sort on 8-byte chunks of each record's sort string (key and
- * data for a fixed-length key, else the key zero-padded, which orders as
- * LMDB does or ties), LSD radix within a chunk; ties on a chunk are sorted
- * on the next one, small groups and groups past the end of every string
- * with the exact comparison. Adjacency records sort by entity id in the
- * first chunk, leaving groups of one entity's records.
+ * An MSD radix sort on 8-byte chunks of each record's key zero-padded
+ * (which orders as LMDB does or ties), LSD radix within a chunk; ties on a
+ * chunk are sorted on the next one, small groups and groups past the end
+ * of every key with the exact comparison.
  */
 
-static uint64_t chunk(const uint8_t *rec, unsigned depth, bool fixed_key, size_t *len)
+static uint64_t chunk(const uint8_t *rec, unsigned depth, size_t *len)
 {
-    size_t kl = rec_klen(rec);
-    size_t sl = fixed_key ? kl + rec_vlen(rec) : kl;
+    size_t sl = rec_klen(rec);
     size_t at = (size_t)depth * 8;
     *len = sl;
     if (at >= sl)
@@ -91,7 +88,7 @@ static void radix(ref *a, ref *tmp, size_t n)
         memcpy(a, src, n * sizeof *a);
 }
 
-static void sort_refs(ref *a, ref *tmp, size_t n, unsigned depth, bool fixed_key)
+static void sort_refs(ref *a, ref *tmp, size_t n, unsigned depth)
 {
     if (n <= SMALL_SORT) {
         insertion_sort(a, n);
@@ -100,7 +97,7 @@ static void sort_refs(ref *a, ref *tmp, size_t n, unsigned depth, bool fixed_key
     size_t maxlen = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len;
-        a[i].pfx = chunk(a[i].rec, depth, fixed_key, &len);
+        a[i].pfx = chunk(a[i].rec, depth, &len);
         if (len > maxlen)
             maxlen = len;
     }
@@ -115,7 +112,7 @@ static void sort_refs(ref *a, ref *tmp, size_t n, unsigned depth, bool fixed_key
         while (j < n && a[j].pfx == a[i].pfx)
             j++;
         if (j - i > 1)
-            sort_refs(a + i, tmp + i, j - i, depth + 1, fixed_key);
+            sort_refs(a + i, tmp + i, j - i, depth + 1);
         i = j;
     }
 }
@@ -133,8 +130,7 @@ static void sort_refs(ref *a, ref *tmp, size_t n, unsigned depth, bool fixed_key
  * turns into a few moves instead of a call. */
 static inline void copy_rec(uint8_t *dst, const uint8_t *src, size_t rsz)
 {
-    enum { ADJ_REC = REC_HDR + ADJ_KEY + ADJ_SIZE, TIME_REC = REC_HDR + 4 + TIME_SIZE,
-           TYPE_REC = REC_HDR + 4 + IDX_ID };
+    enum { ADJ_REC = ADJ_KEY + ADJ_SIZE, TIME_REC = 4 + TIME_SIZE, TYPE_REC = 4 + IDX_ID };
     switch (rsz) {
     case ADJ_REC: memcpy(dst, src, ADJ_REC); break;
     case TIME_REC: memcpy(dst, src, TIME_REC); break;
@@ -143,27 +139,41 @@ static inline void copy_rec(uint8_t *dst, const uint8_t *src, size_t rsz)
     }
 }
 
+/* Insertion sort of N records of RSZ bytes on their bytes from OFF on. */
+static void insertion_fixed(uint8_t *a, size_t n, size_t rsz, size_t off)
+{
+    uint8_t x[MAX_REC];
+    for (size_t i = 1; i < n; i++) {
+        if (fixed_cmp(a + (i - 1) * rsz + off, a + i * rsz + off, rsz - off) <= 0)
+            continue;
+        copy_rec(x, a + i * rsz, rsz);
+        size_t j = i;
+        while (j > 0 && fixed_cmp(a + (j - 1) * rsz + off, x + off, rsz - off) > 0) {
+            copy_rec(a + j * rsz, a + (j - 1) * rsz, rsz);
+            j--;
+        }
+        copy_rec(a + j * rsz, x, rsz);
+    }
+}
+
 /* Sorts N records of RSZ bytes at A (TMP as scratch) on their bytes from
- * OFF on, knowing they agree before OFF. */
+ * OFF on, knowing they agree before OFF. Records that arrive in order
+ * (type entries: ids only grow) are found so with one look at each. */
 static void sort_fixed(uint8_t *a, uint8_t *tmp, size_t n, size_t rsz, size_t off)
 {
     size_t w = rsz - off < 8 ? rsz - off : 8;   /* bytes in this chunk */
     if (n <= SMALL_SORT || w == 0) {
-        uint8_t x[MAX_REC];
-        for (size_t i = 1; i < n; i++) {
-            if (memcmp(a + (i - 1) * rsz + off, a + i * rsz + off, rsz - off) <= 0)
-                continue;
-            copy_rec(x, a + i * rsz, rsz);
-            size_t j = i;
-            while (j > 0 && memcmp(a + (j - 1) * rsz + off, x + off, rsz - off) > 0) {
-                copy_rec(a + j * rsz, a + (j - 1) * rsz, rsz);
-                j--;
-            }
-            copy_rec(a + j * rsz, x, rsz);
-        }
+        insertion_fixed(a, n, rsz, off);
         return;
     }
-    size_t cnt[8][256] = {{0}};
+    size_t sorted = 1;
+    while (sorted < n && fixed_cmp(a + (sorted - 1) * rsz + off, a + sorted * rsz + off,
+                                   rsz - off) <= 0)
+        sorted++;
+    if (sorted == n)
+        return;
+    size_t cnt[8][256];
+    memset(cnt, 0, w * sizeof cnt[0]);
     for (size_t i = 0; i < n; i++) {
         const uint8_t *r = a + i * rsz + off;
         for (size_t b = 0; b < w; b++)
@@ -192,24 +202,25 @@ static void sort_fixed(uint8_t *a, uint8_t *tmp, size_t n, size_t rsz, size_t of
     if (off + w >= rsz)
         return;
     for (size_t i = 0; i < n;) {
+        uint64_t p = prefix(a + i * rsz + off, w);
         size_t j = i + 1;
-        while (j < n && memcmp(a + i * rsz + off, a + j * rsz + off, w) == 0)
+        while (j < n && prefix(a + j * rsz + off, w) == p)
             j++;
         if (j - i > 1)
             sort_fixed(a + i * rsz, tmp + i * rsz, j - i, rsz, off + w);
         i = j;
     }
 }
-int sk__spool_sort(uint8_t **data, size_t *cap, size_t len, size_t n, size_t fixed_size,
-                   bool fixed_key)
+
+int sk__spool_sort(uint8_t **data, size_t *cap, size_t len, size_t n, size_t fixed_size)
 {
     if (n < 2)
         return SK_OK;
-    if (fixed_size && fixed_key) {
+    if (fixed_size) {
         uint8_t *tmp = malloc(len);
         if (!tmp)
             return SK_ENOMEM;
-        sort_fixed(*data, tmp, n, fixed_size, REC_HDR);
+        sort_fixed(*data, tmp, n, fixed_size, 0);
         free(tmp);
         return SK_OK;
     }
@@ -226,7 +237,7 @@ int sk__spool_sort(uint8_t **data, size_t *cap, size_t len, size_t n, size_t fix
         a[i].rec = p;
         p += rec_size(p);
     }
-    sort_refs(a, tmp, n, 0, fixed_key);
+    sort_refs(a, tmp, n, 0);
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         size_t sz = rec_size(a[i].rec);
