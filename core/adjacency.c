@@ -86,6 +86,9 @@ int sk__adj_link_add(sk_txn *t, const sk_link *l)
     uint8_t db = l->directed ? SK_DIR_IN : SK_DIR_UNDIR;
     sk__adj_encode(&a, l->type, da, l->dst, l->id, l->t_start);
     sk__adj_encode(&b, l->type, db, l->src, l->id, l->t_start);
+    sk__lf_note(t, l->src, a.b, 0);
+    if (!(l->src == l->dst && !l->directed))
+        sk__lf_note(t, l->dst, b.b, 1);
     uint8_t k[ADJ_KEY];
     id_key(k, l->src);
     int rc = sk__spool_add(t, DB_ADJ, k, ADJ_KEY, a.b, ADJ_SIZE);
@@ -289,49 +292,108 @@ int sk_adj_degree(sk_txn *t, sk_id entity, uint64_t *out)
     return SK_OK;
 }
 
-int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
-                 int64_t time, sk_id *link)
+/* Looks for WANT (bytes 0..6) with start time TIME among the records of
+ * ENTITY's chunks from where cursor C stands (*KEY, *VAL and MRC: its
+ * position), for sk__adj_find. COVER: every chunk of the entity is read
+ * from its first, each record passed to the filter (linkfilter.c);
+ * otherwise the search stops past the records of WANT. */
+static int adj_scan(sk_txn *t, MDB_cursor *c, sk_id entity, const adj_rec *want,
+                    int64_t time, bool cover, int mrc, MDB_val *key, MDB_val *val,
+                    sk_id *link)
 {
-    /* Links created since the last flush are not in the database yet. */
-    int rc = sk__links_find(t, entity, nb, ltype, dir, time, link);
-    if (rc != SK_ENOTFOUND)
-        return rc;
-    MDB_cursor *c;
-    rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ADJ], &c);
-    if (rc)
-        return sk__mdb_fail(t, rc, "adjacency");
-    adj_rec want;
-    sk__adj_encode(&want, ltype, dir, nb, 0, SK_NO_TIME);
-    MDB_val key, val;
-    rc = sk__adj_locate(c, entity, want.b, &key, &val);
     int found = SK_ENOTFOUND;
+    bool past = false;
     /* Records of one (ltype, dir, nb) are adjacent: bytes 0..6 agree. They
      * may run on into the next chunk. */
-    while (rc == 0 && found == SK_ENOTFOUND) {
-        const uint8_t *p = val.mv_data;
-        size_t n = val.mv_size / ADJ_SIZE;
-        bool past = false;
-        for (size_t i = 0; i < n && !past && found == SK_ENOTFOUND; i++) {
-            int cmp = memcmp(p + i * ADJ_SIZE, want.b, 7);
+    while (mrc == 0) {
+        const uint8_t *p = val->mv_data;
+        size_t n = val->mv_size / ADJ_SIZE;
+        for (size_t i = 0; i < n; i++) {
+            const uint8_t *r = p + i * ADJ_SIZE;
+            if (cover)
+                sk__lf_cover_add(t, entity, r);
+            if (past)
+                continue;
+            int cmp = memcmp(r, want->b, 7);
             if (cmp < 0)
                 continue;
-            past = cmp > 0;
-            sk_adj a;
-            sk__adj_decode(p + i * ADJ_SIZE, &a);
-            if (!past && a.time == time) {
+            if (cmp == 0) {
+                sk_adj a;
+                sk__adj_decode(r, &a);
+                if (a.time != time)
+                    continue;
                 *link = a.link;
                 found = SK_OK;
             }
+            past = true;
+            if (!cover)
+                break;
         }
-        if (past || found == SK_OK)
+        if (past && !cover)
             break;
-        rc = mdb_cursor_get(c, &key, &val, MDB_NEXT);
-        if (rc == 0 &&
-            (key.mv_size != ADJ_KEY + ADJ_SIZE || be_get(key.mv_data, ADJ_KEY) != entity))
+        mrc = mdb_cursor_get(c, key, val, MDB_NEXT);
+        if (mrc == 0 &&
+            (key->mv_size != ADJ_KEY + ADJ_SIZE || be_get(key->mv_data, ADJ_KEY) != entity))
             break;
     }
-    mdb_cursor_close(c);
-    if (rc && rc != MDB_NOTFOUND)
-        return sk__mdb_fail(t, rc, "adjacency");
+    if (mrc && mrc != MDB_NOTFOUND)
+        return sk__mdb_fail(t, mrc, "adjacency");
+    if (cover)
+        sk__lf_cover_done(t, entity);
     return found;
+}
+
+/* Searches the store for ENTITY's record WANT with start time TIME;
+ * COVER: reading all of the entity's records into the filter on the way. */
+static int store_find(sk_txn *t, sk_id entity, const adj_rec *want, int64_t time,
+                      bool cover, sk_id *link)
+{
+    MDB_cursor *c;
+    int rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ADJ], &c);
+    if (rc)
+        return sk__mdb_fail(t, rc, "adjacency");
+    MDB_val key, val;
+    int mrc = sk__adj_locate(c, entity, cover ? NULL : want->b, &key, &val);
+    rc = adj_scan(t, c, entity, want, time, cover, mrc, &key, &val, link);
+    mdb_cursor_close(c);
+    return rc;
+}
+
+int sk__adj_find(sk_txn *t, sk_id entity, sk_sym ltype, uint8_t dir, sk_id nb,
+                 int64_t time, sk_id *link)
+{
+    /* A links table dropped at its budget: the store must hold them all. */
+    int rc = sk__lookup_settle(t, &t->links);
+    if (rc)
+        return rc;
+    adj_rec want;
+    sk__adj_encode(&want, ltype, dir, nb, 0, time);
+    /* Most links an import checks are new: the filter says so exactly for
+     * an entity whose records it holds, and covers one it does not yet
+     * with the one read of its chunks the search needs anyway. */
+    int lf = sk__lf_check(t, entity, want.b);
+    if (lf == SK_LF_ABSENT)
+        return SK_ENOTFOUND;
+    bool cover = lf == SK_LF_UNCOVERED;
+    rc = store_find(t, entity, &want, time, cover, link);
+    if (rc != SK_ENOTFOUND)
+        return rc;
+    /* Links created since the last flush are not in the database yet: the
+     * filter knows those of a covered entity and lists the links made
+     * since it was; else the links table. */
+    if (cover && sk__lf_check(t, entity, want.b) == SK_LF_ABSENT)
+        return SK_ENOTFOUND;
+    bool known;
+    rc = sk__lf_find(t, entity, want.b, &known, link);
+    if (known)
+        return rc;
+    rc = sk__links_find(t, entity, nb, ltype, dir, time, link);
+    if (rc == SK_ENOTFOUND && t->links.full) {
+        /* The table passed its budget as it was built: flush, and the
+         * store answers for every link. */
+        rc = sk__lookup_settle(t, &t->links);
+        if (!rc)
+            rc = store_find(t, entity, &want, time, false, link);
+    }
+    return rc;
 }

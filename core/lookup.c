@@ -16,6 +16,12 @@
  * The links table is built on the first sk_link_upsert that needs it, from
  * the link records created since the last flush, and kept up from then
  * on: a load that only creates links never pays for it.
+ *
+ * Memory is bounded: a table that would pass its budget (SK_LOOKUP_BUDGET,
+ * or t->lookup_budget) is dropped and marked full; the next look-up that
+ * needs it flushes the spools first (sk__lookup_settle: that writes every
+ * index entry and ends bulk mode) and asks the store, as it does for a
+ * transaction that is not in bulk mode. Slower, never a wrong answer.
  */
 #include "store_int.h"
 
@@ -67,9 +73,30 @@ static int grow_index(sk_txn *t, sk_idtab *tab)
     return SK_OK;
 }
 
-/* Adds ID (not below any id added before) with hash H. */
+/* Whether TAB would pass T's budget with CAPHASH hashes and CAP slots; if
+ * so it is dropped (the look-ups it would have answered go to the store,
+ * after a flush: sk__lookup_settle). */
+static bool over_budget(sk_txn *t, sk_idtab *tab, size_t caphash, size_t cap)
+{
+    size_t budget = t->lookup_budget ? t->lookup_budget : SK_LOOKUP_BUDGET;
+    if ((caphash + cap) * sizeof(uint32_t) <= budget)
+        return false;
+    sk__idtab_free(tab);
+    tab->full = true;
+    return true;
+}
+
+int sk__lookup_settle(sk_txn *t, const sk_idtab *tab)
+{
+    return tab->full ? sk__spool_flush(t) : SK_OK;
+}
+
+/* Adds ID (not below any id added before) with hash H; nothing once TAB
+ * was dropped at its budget. */
 static int idtab_add(sk_txn *t, sk_idtab *tab, uint32_t h, sk_id id)
 {
+    if (tab->full)
+        return SK_OK;
     if (!tab->nhash)
         tab->base = id;
     if (id < tab->base || id - tab->base >= UINT32_MAX - 1)
@@ -79,6 +106,8 @@ static int idtab_add(sk_txn *t, sk_idtab *tab, uint32_t h, sk_id id)
         size_t cap = tab->caphash ? tab->caphash * 2 : 1024;
         while (cap <= at)
             cap *= 2;
+        if (over_budget(t, tab, cap, tab->cap))
+            return SK_OK;
         uint32_t *p = realloc(tab->hash, cap * sizeof *p);
         if (!p)
             return sk_txn_fail(t, SK_ENOMEM, "out of memory");
@@ -92,6 +121,8 @@ static int idtab_add(sk_txn *t, sk_idtab *tab, uint32_t h, sk_id id)
     tab->hash[at] = h;
     tab->nhash = at + 1;
     if ((tab->n + 1) * 2 > tab->cap) {
+        if (over_budget(t, tab, tab->caphash, tab->cap ? tab->cap * 2 : 1024))
+            return SK_OK;
         int rc = grow_index(t, tab);
         if (rc)
             return rc;
@@ -165,6 +196,8 @@ int sk__keys_add(sk_txn *t, sk_sym etype, const char *key, size_t len, sk_id id)
 
 int sk__keys_find(sk_txn *t, sk_sym etype, const char *key, size_t len, sk_id *out)
 {
+    if (t->keys.full)
+        return SK_ENOTFOUND; /* the caller settles first (sk__lookup_settle) */
     key_want w = {etype, key, len};
     return idtab_find(t, &t->keys, key_hash(etype, key, len), key_match, &w, out);
 }
@@ -274,7 +307,7 @@ static int links_build(sk_txn *t)
 int sk__links_find(sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir, int64_t time,
                    sk_id *out)
 {
-    if (!t->links_from)
+    if (!t->links_from || t->links.full)
         return SK_ENOTFOUND;
     if (!t->links_on) {
         int rc = links_build(t);

@@ -87,6 +87,7 @@ typedef struct sk_idtab {
     uint32_t *hash;              /* hash[id - base]: 32 bits of the item's hash */
     size_t nhash, caphash;       /* ids covered, allocated */
     sk_id base;                  /* the first id added */
+    bool full;                   /* dropped at its budget: ask the store */
 } sk_idtab;
 
 typedef struct sk_buf {
@@ -115,11 +116,17 @@ struct sk_txn {
     size_t ent_seen_words;
     struct sk_spool *spool[DB_COUNT]; /* index records not yet written (spool.c) */
     size_t spooled;              /* bytes the spools hold in memory */
+    size_t spool_scratch;        /* the most one spool's sort needs besides (spool.c) */
     size_t budget;               /* spooled bytes that force a spill or flush */
     sk_idtab keys;               /* bulk: natural key hash → entity (lookup.c) */
     sk_idtab links;              /* links whose adjacency is spooled (lookup.c) */
     sk_id links_from;            /* the first of those links; 0 = none */
     bool links_on;               /* the links table is built and kept up */
+    size_t lookup_budget;        /* bytes each lookup.c table may take; 0 =
+                                    SK_LOOKUP_BUDGET (tests set less) */
+    struct sk_linkfilter *lf;    /* links that may exist (linkfilter.c) */
+    size_t lf_budget;            /* its bytes; 0 = the default, under 128: none
+                                    (tests compare) */
     sk_buf rec;                  /* scratch for encoding records (link.c, entity.c) */
     MDB_cursor *tail[DB_COUNT];  /* cursors left at the end of ent and link for
                                     appends (sk__append); closed at the end */
@@ -223,6 +230,9 @@ void sk__spool_discard(sk_txn *t);
 size_t sk__spool_runs(const sk_txn *t);
 
 /* ---- lookup.c: what a transaction finds before its indexes are written ---- */
+/* Bytes each table may take; past it the table is dropped and the spools
+ * are flushed at the next look-up, which then searches the store. */
+#define SK_LOOKUP_BUDGET ((size_t)256 << 20) /* a 1M-person load fits (192 MiB) */
 /* Bulk mode: natural key (etype, normalised key) of entity ID. */
 int sk__keys_add(sk_txn *t, sk_sym etype, const char *key, size_t len, sk_id id);
 /* SK_OK with *OUT, SK_ENOTFOUND, or an error reading the candidate. */
@@ -231,7 +241,29 @@ int sk__keys_find(sk_txn *t, sk_sym etype, const char *key, size_t len, sk_id *o
 int sk__links_add(sk_txn *t, const sk_link *l);
 int sk__links_find(sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir,
                    int64_t time, sk_id *out);
+/* Before a look-up in the store: flushes the spools when the table of T
+ * that would have answered (keys, links) was dropped at its budget, so
+ * that the store holds everything. */
+int sk__lookup_settle(sk_txn *t, const sk_idtab *tab);
 void sk__idtab_free(sk_idtab *tab);
+
+/* ---- linkfilter.c: which links may exist, to skip duplicate searches ---- */
+enum { SK_LF_ABSENT, SK_LF_MAYBE, SK_LF_UNCOVERED };
+/* Whether ENTITY may have record REC (its link id ignored): SK_LF_ABSENT
+ * (exact), SK_LF_MAYBE (search), or SK_LF_UNCOVERED: search all of the
+ * entity's stored records, passing each to sk__lf_cover_add, then call
+ * sk__lf_cover_done. */
+int sk__lf_check(sk_txn *t, sk_id entity, const uint8_t *rec);
+void sk__lf_cover_add(sk_txn *t, sk_id entity, const uint8_t *rec);
+void sk__lf_cover_done(sk_txn *t, sk_id entity);
+/* Notes adjacency record REC of ENTITY, added in this transaction; END:
+ * 0 at the link's source, 1 at its target. */
+void sk__lf_note(sk_txn *t, sk_id entity, const uint8_t *rec, unsigned end);
+/* The link made in this transaction that ENTITY's record REC stands for:
+ * *KNOWN says whether the filter can tell (then SK_OK with *LINK, or
+ * SK_ENOTFOUND); an error reading a candidate is returned as it is. */
+int sk__lf_find(sk_txn *t, sk_id entity, const uint8_t *rec, bool *known, sk_id *link);
+void sk__lf_free(sk_txn *t);
 
 /* ---- linkrec.c: link records, 64 to a bucket ---- */
 /* A stored bucket, parsed: which slots are present and where they end. */

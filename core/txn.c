@@ -329,6 +329,7 @@ int sk_txn_commit(sk_txn *t)
     sk__buf_free(&t->rec);
     sk__spool_discard(t);
     sk__linkrec_free(t);
+    sk__lf_free(t);
     free(t);
     return rc;
 }
@@ -346,6 +347,7 @@ void sk_txn_abort(sk_txn *t)
     sk__buf_free(&t->rec);
     sk__spool_discard(t);
     sk__linkrec_free(t);
+    sk__lf_free(t);
     free(t);
 }
 
