@@ -24,6 +24,7 @@
 
 #include "store.h"
 #include "test_case.h"
+#include "test_textdump.h"
 #include "store_int.h"
 
 #include <dirent.h>
@@ -50,41 +51,7 @@ typedef enum mode {
 
 #define SMALL_BUDGET 4096
 
-/* ---- a growing text dump ---- */
-
-typedef struct dump {
-    char *p;
-    size_t len, cap;
-} dump;
-
-static void out(dump *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out(dump *d, const char *fmt, ...)
-{
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int n = vsnprintf(d->p ? d->p + d->len : NULL, d->p ? d->cap - d->len : 0, fmt, ap);
-        va_end(ap);
-        assert_true(n >= 0);
-        if (d->p && d->len + (size_t)n < d->cap) {
-            d->len += (size_t)n;
-            return;
-        }
-        d->cap = d->cap ? d->cap * 2 : 1 << 16;
-        while (d->cap < d->len + (size_t)n + 1)
-            d->cap *= 2;
-        d->p = realloc(d->p, d->cap);
-        assert_non_null(d->p);
-    }
-}
-
 /* ---- the load ---- */
-
-static uint64_t next(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-    return *s >> 33;
-}
 
 static sk_sym intern(sk_txn *t, enum sk_dict d, const char *name)
 {
