@@ -218,15 +218,7 @@ static void dump_entity(dump *d, sk_txn *t, sk_arena *a, sk_id id)
     assert_int_equal(sk_scan_prop(t, e.type, 0, e.label, e.label_len, false, &c), SK_OK);
     out(d, " label:");
     dump_ids(d, c);
-    sk_adjcur *ac;
-    assert_int_equal(sk_adj_open(t, id, 0, SK_DIR_ANY, &ac), SK_OK);
-    sk_adj adj;
-    int rc;
-    while ((rc = sk_adj_next(ac, &adj)) == SK_OK)
-        out(d, "  A lt%u d%u nb%llu l%llu t%lld\n", adj.ltype, adj.dir,
-            (unsigned long long)adj.nb, (unsigned long long)adj.link, (long long)adj.time);
-    assert_int_equal(rc, SK_DONE);
-    sk_adj_close(ac);
+    dump_adjacency(d, t, id);
     uint64_t deg;
     assert_int_equal(sk_adj_degree(t, id, &deg), SK_OK);
     out(d, "  degree %llu\n", (unsigned long long)deg);
@@ -262,20 +254,7 @@ static char *dump_case(sk_store *s)
     }
     assert_int_equal(rc, SK_DONE);
     sk_idcur_close(c);
-    assert_int_equal(sk_scan_links(t, &c), SK_OK);
-    while ((rc = sk_idcur_next(c, &id)) == SK_OK) {
-        sk_arena_reset(a);
-        sk_link l;
-        assert_int_equal(sk_link_get(t, id, a, &l), SK_OK);
-        out(&d, "L%llu %llu-%llu t%u dir%d %lld..%lld", (unsigned long long)id,
-            (unsigned long long)l.src, (unsigned long long)l.dst, l.type, l.directed,
-            (long long)l.t_start, (long long)l.t_end);
-        for (size_t i = 0; i < l.nasserts; i++)
-            out(&d, " s%u/%u", l.asserts[i].source, l.asserts[i].grade);
-        out(&d, "\n");
-    }
-    assert_int_equal(rc, SK_DONE);
-    sk_idcur_close(c);
+    dump_links(&d, t, a);
     assert_int_equal(sk_scan_time(t, INT64_MIN / 4, INT64_MAX / 4, &c), SK_OK);
     out(&d, "time:");
     dump_ids(&d, c);

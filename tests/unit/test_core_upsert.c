@@ -247,15 +247,7 @@ static void dump_entity(dump *d, sk_txn *t, sk_arena *a, sk_id id)
     assert_int_equal(sk_entity_by_key(t, e.type, e.key, e.key_len, &found), SK_OK);
     assert_int_equal(found, id);
     out(d, "\n");
-    sk_adjcur *ac;
-    assert_int_equal(sk_adj_open(t, id, 0, SK_DIR_ANY, &ac), SK_OK);
-    sk_adj adj;
-    int rc;
-    while ((rc = sk_adj_next(ac, &adj)) == SK_OK)
-        out(d, "  A lt%u d%u nb%llu l%llu t%lld\n", adj.ltype, adj.dir,
-            (unsigned long long)adj.nb, (unsigned long long)adj.link, (long long)adj.time);
-    assert_int_equal(rc, SK_DONE);
-    sk_adj_close(ac);
+    dump_adjacency(d, t, id);
 }
 
 static char *dump_case(sk_store *s)
@@ -280,20 +272,7 @@ static char *dump_case(sk_store *s)
     }
     assert_int_equal(rc, SK_DONE);
     sk_idcur_close(c);
-    assert_int_equal(sk_scan_links(t, &c), SK_OK);
-    while ((rc = sk_idcur_next(c, &id)) == SK_OK) {
-        sk_arena_reset(a);
-        sk_link l;
-        assert_int_equal(sk_link_get(t, id, a, &l), SK_OK);
-        out(&d, "L%llu %llu-%llu t%u dir%d %lld..%lld", (unsigned long long)id,
-            (unsigned long long)l.src, (unsigned long long)l.dst, l.type, l.directed,
-            (long long)l.t_start, (long long)l.t_end);
-        for (size_t i = 0; i < l.nasserts; i++)
-            out(&d, " s%u/%u", l.asserts[i].source, l.asserts[i].grade);
-        out(&d, "\n");
-    }
-    assert_int_equal(rc, SK_DONE);
-    sk_idcur_close(c);
+    dump_links(&d, t, a);
     sk_arena_free(a);
     sk_txn_abort(t);
     return d.p;

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "store.h"
+
 /* The text printed so far: P (malloc'd, the caller frees), LEN bytes. */
 typedef struct dump {
     char *p;
@@ -45,6 +47,42 @@ static uint64_t next(uint64_t *s)
 {
     *s = *s * 6364136223846793005ull + 1442695040888963407ull;
     return *s >> 33;
+}
+
+/* Every adjacency record of entity ID, a line each. */
+static void dump_adjacency(dump *d, sk_txn *t, sk_id id)
+{
+    sk_adjcur *ac;
+    assert_int_equal(sk_adj_open(t, id, 0, SK_DIR_ANY, &ac), SK_OK);
+    sk_adj adj;
+    int rc;
+    while ((rc = sk_adj_next(ac, &adj)) == SK_OK)
+        out(d, "  A lt%u d%u nb%llu l%llu t%lld\n", adj.ltype, adj.dir,
+            (unsigned long long)adj.nb, (unsigned long long)adj.link, (long long)adj.time);
+    assert_int_equal(rc, SK_DONE);
+    sk_adj_close(ac);
+}
+
+/* Every link record of the case in id order, a line each (A is reset). */
+static void dump_links(dump *d, sk_txn *t, sk_arena *a)
+{
+    sk_idcur *c;
+    assert_int_equal(sk_scan_links(t, &c), SK_OK);
+    sk_id id;
+    int rc;
+    while ((rc = sk_idcur_next(c, &id)) == SK_OK) {
+        sk_arena_reset(a);
+        sk_link l;
+        assert_int_equal(sk_link_get(t, id, a, &l), SK_OK);
+        out(d, "L%llu %llu-%llu t%u dir%d %lld..%lld", (unsigned long long)id,
+            (unsigned long long)l.src, (unsigned long long)l.dst, l.type, l.directed,
+            (long long)l.t_start, (long long)l.t_end);
+        for (size_t i = 0; i < l.nasserts; i++)
+            out(d, " s%u/%u", l.asserts[i].source, l.asserts[i].grade);
+        out(d, "\n");
+    }
+    assert_int_equal(rc, SK_DONE);
+    sk_idcur_close(c);
 }
 
 #endif
