@@ -58,6 +58,20 @@ static inline int test_case_setup(void **state)
     return 0;
 }
 
+/* test_case_setup with TAG in the directory name, and the case filled by
+ * BUILD in one write transaction: the group setup of tests that query one
+ * fixed case. */
+static inline int test_case_setup_built(void **state, const char *tag, sk_write_fn build)
+{
+    test_case *c = calloc(1, sizeof *c);
+    if (!c || test_case_open(tag, c->dir, sizeof c->dir, c->path, sizeof c->path, &c->s)) {
+        free(c);
+        return -1;
+    }
+    *state = c;
+    return sk_store_write(c->s, build, NULL) == SK_OK ? 0 : -1;
+}
+
 static inline int test_case_teardown(void **state)
 {
     test_case *c = *state;

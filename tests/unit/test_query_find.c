@@ -27,11 +27,7 @@
 #include "ast.h"
 #include "test_case.h"
 
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-    sk_store *s;
-} fixture;
+typedef test_case fixture;
 
 /* Display labels chosen to differ from their folded index text. */
 static const char *const LABELS[] = {
@@ -122,24 +118,7 @@ static int build(sk_txn *t, void *ctx)
     return SK_OK;
 }
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || test_case_open("find", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
-        return -1;
-    if (sk_store_write(f->s, build, NULL) != SK_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    int rc = test_case_close(f->s, f->dir);
-    free(f);
-    return rc;
-}
+static int setup(void **state) { return test_case_setup_built(state, "find", build); }
 
 /* ---- Running queries ---- */
 
@@ -507,5 +486,5 @@ int main(void)
         cmocka_unit_test(test_unindexed_labels),
         cmocka_unit_test(test_many_labels),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, test_case_teardown);
 }

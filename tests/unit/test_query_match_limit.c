@@ -26,11 +26,7 @@
 #define NVEHICLE 40
 #define NLOCATION 12
 
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-    sk_store *s;
-} fixture;
+typedef test_case fixture;
 
 static uint64_t next_rand(uint64_t *s)
 {
@@ -109,24 +105,7 @@ static int build(sk_txn *t, void *ctx)
     return SK_OK;
 }
 
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || test_case_open("mlimit", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
-        return -1;
-    if (sk_store_write(f->s, build, NULL) != SK_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    int rc = test_case_close(f->s, f->dir);
-    free(f);
-    return rc;
-}
+static int setup(void **state) { return test_case_setup_built(state, "mlimit", build); }
 
 /* ---- Running queries ---- */
 
@@ -349,5 +328,5 @@ int main(void)
         cmocka_unit_test(test_order_top_n),
         cmocka_unit_test(test_ids_decide_order),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, test_case_teardown);
 }
