@@ -115,14 +115,21 @@ static int first_value(bench_sql *q, sqlite3_stmt *st, int64_t *v)
     return out;
 }
 
-int bench_sql_khop(bench_sql *q, sk_id seed, int depth, sk_sym ltype, int64_t *count)
+/* Binds a walk's parameters (WALK: ?1 seed, ?2 depth, ?3 link type) to the
+ * typed or untyped statement of PAIR and returns it. */
+static sqlite3_stmt *bind_walk(sqlite3_stmt *const pair[2], sk_id seed, int depth, sk_sym ltype)
 {
-    sqlite3_stmt *st = q->khop[ltype ? SQL_TYPED : SQL_ANY];
+    sqlite3_stmt *st = pair[ltype ? SQL_TYPED : SQL_ANY];
     sqlite3_bind_int64(st, 1, (sqlite3_int64)seed);
     sqlite3_bind_int(st, 2, depth);
     if (ltype)
         sqlite3_bind_int64(st, 3, ltype);
-    return first_value(q, st, count);
+    return st;
+}
+
+int bench_sql_khop(bench_sql *q, sk_id seed, int depth, sk_sym ltype, int64_t *count)
+{
+    return first_value(q, bind_walk(q->khop, seed, depth, ltype), count);
 }
 
 int bench_sql_path(bench_sql *q, sk_id from, sk_id to, int maxhops, sk_sym ltype,
@@ -163,13 +170,8 @@ static int read_rows(bench_sql *q, sqlite3_stmt *st, const int *cols, int ncols,
 
 int bench_sql_net(bench_sql *q, sk_id seed, int depth, sk_sym ltype, int64_t *count)
 {
-    sqlite3_stmt *st = q->net[ltype ? SQL_TYPED : SQL_ANY];
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)seed);
-    sqlite3_bind_int(st, 2, depth);
-    if (ltype)
-        sqlite3_bind_int64(st, 3, ltype);
     static const int cols[] = {1, 2, 3, 4, 5};
-    return read_rows(q, st, cols, 5, 0, count);
+    return read_rows(q, bind_walk(q->net, seed, depth, ltype), cols, 5, 0, count);
 }
 
 int bench_sql_regex(bench_sql *q, sk_sym type, const char *prefix, const char *regex,
