@@ -5,11 +5,13 @@
  * key index is still spooled), and the links whose adjacency is spooled
  * (sk_link_upsert recognises a repeated link).
  *
- * Ids created in one transaction are consecutive, so a table keeps a
- * 32-bit hash per id in an array indexed by id, and an open-addressing
- * index (at most half full) of 4-byte id offsets: 12 to 20 bytes per item
- * however long its key. A match of the 32-bit hash is only a candidate:
- * the entity or link record, written at once and so always readable,
+ * Ids created in one transaction are consecutive, so a table keeps, in
+ * an open-addressing index at most two thirds full, 8-byte slots of a
+ * 32-bit id offset and 32 bits of the item's hash: 12 to 24 bytes per
+ * item however long its key. A probe reads one place in memory, where a
+ * separate array of hashes by id would cost a second cache miss. A match
+ * of the 32-bit hash is only a candidate: the entity or link record,
+ * written at once and so always readable,
  * decides. An undirected link is hashed on its ends in id order, so one
  * entry finds it from either end.
  *
@@ -48,21 +50,38 @@ static uint32_t hash_bytes(const void *p, size_t n, uint64_t seed)
 void sk__idtab_free(sk_idtab *tab)
 {
     free(tab->slot);
-    free(tab->hash);
     *tab = (sk_idtab){0};
+}
+
+#define SLOT_HASH(v) ((uint32_t)((v) >> 32))
+#define SLOT_AT(v) ((uint32_t)(v))
+
+/* Whether TAB would pass T's budget with CAP slots; if so it is dropped
+ * (the look-ups it would have answered go to the store, after a flush:
+ * sk__lookup_settle). */
+static bool over_budget(sk_txn *t, sk_idtab *tab, size_t cap)
+{
+    size_t budget = t->lookup_budget ? t->lookup_budget : SK_LOOKUP_BUDGET;
+    if (cap * sizeof *tab->slot <= budget)
+        return false;
+    sk__idtab_free(tab);
+    tab->full = true;
+    return true;
 }
 
 static int grow_index(sk_txn *t, sk_idtab *tab)
 {
     size_t cap = tab->cap ? tab->cap * 2 : 1024;
-    uint32_t *s = calloc(cap, sizeof *s);
+    if (over_budget(t, tab, cap))
+        return SK_OK;
+    uint64_t *s = calloc(cap, sizeof *s);
     if (!s)
         return sk_txn_fail(t, SK_ENOMEM, "out of memory");
     for (size_t i = 0; i < tab->cap; i++) {
-        uint32_t v = tab->slot[i];
+        uint64_t v = tab->slot[i];
         if (!v)
             continue;
-        size_t j = tab->hash[v - 1] & (cap - 1);
+        size_t j = SLOT_HASH(v) & (cap - 1);
         while (s[j])
             j = (j + 1) & (cap - 1);
         s[j] = v;
@@ -73,64 +92,31 @@ static int grow_index(sk_txn *t, sk_idtab *tab)
     return SK_OK;
 }
 
-/* Whether TAB would pass T's budget with CAPHASH hashes and CAP slots; if
- * so it is dropped (the look-ups it would have answered go to the store,
- * after a flush: sk__lookup_settle). */
-static bool over_budget(sk_txn *t, sk_idtab *tab, size_t caphash, size_t cap)
-{
-    size_t budget = t->lookup_budget ? t->lookup_budget : SK_LOOKUP_BUDGET;
-    if ((caphash + cap) * sizeof(uint32_t) <= budget)
-        return false;
-    sk__idtab_free(tab);
-    tab->full = true;
-    return true;
-}
-
 int sk__lookup_settle(sk_txn *t, const sk_idtab *tab)
 {
     return tab->full ? sk__spool_flush(t) : SK_OK;
 }
 
 /* Adds ID (not below any id added before) with hash H; nothing once TAB
- * was dropped at its budget. */
+ * was dropped at its budget. At most two thirds of the slots are used:
+ * a miss then reads about three slots, in one or two cache lines. */
 static int idtab_add(sk_txn *t, sk_idtab *tab, uint32_t h, sk_id id)
 {
     if (tab->full)
         return SK_OK;
-    if (!tab->nhash)
+    if (!tab->n)
         tab->base = id;
     if (id < tab->base || id - tab->base >= UINT32_MAX - 1)
         return sk_txn_fail(t, SK_ELIMIT, "too many items created in one transaction");
-    size_t at = (size_t)(id - tab->base);
-    if (at >= tab->caphash) {
-        size_t cap = tab->caphash ? tab->caphash * 2 : 1024;
-        while (cap <= at)
-            cap *= 2;
-        if (over_budget(t, tab, cap, tab->cap))
-            return SK_OK;
-        uint32_t *p = realloc(tab->hash, cap * sizeof *p);
-        if (!p)
-            return sk_txn_fail(t, SK_ENOMEM, "out of memory");
-        tab->hash = p;
-        tab->caphash = cap;
-    }
-    /* Ids without an entry (entities without a key) keep a hash no probe
-     * reaches, since no slot names them. */
-    for (size_t i = tab->nhash; i < at; i++)
-        tab->hash[i] = 0;
-    tab->hash[at] = h;
-    tab->nhash = at + 1;
-    if ((tab->n + 1) * 2 > tab->cap) {
-        if (over_budget(t, tab, tab->caphash, tab->cap ? tab->cap * 2 : 1024))
-            return SK_OK;
+    if ((tab->n + 1) * 3 > tab->cap * 2) {
         int rc = grow_index(t, tab);
-        if (rc)
+        if (rc || tab->full)
             return rc;
     }
     size_t j = h & (tab->cap - 1);
     while (tab->slot[j])
         j = (j + 1) & (tab->cap - 1);
-    tab->slot[j] = (uint32_t)(at + 1);
+    tab->slot[j] = (uint64_t)h << 32 | (uint32_t)(id - tab->base + 1);
     tab->n++;
     return SK_OK;
 }
@@ -144,10 +130,10 @@ static int idtab_find(sk_txn *t, const sk_idtab *tab, uint32_t h, match_fn match
     if (!tab->n)
         return SK_ENOTFOUND;
     for (size_t j = h & (tab->cap - 1); tab->slot[j]; j = (j + 1) & (tab->cap - 1)) {
-        uint32_t v = tab->slot[j];
-        if (tab->hash[v - 1] != h)
+        uint64_t v = tab->slot[j];
+        if (SLOT_HASH(v) != h)
             continue;
-        sk_id id = tab->base + v - 1;
+        sk_id id = tab->base + SLOT_AT(v) - 1;
         int rc = match(t, id, want);
         if (rc == SK_OK)
             *out = id;

@@ -78,14 +78,13 @@ int sk__audit_drain(sk_txn *t, size_t *drained);
 void sk__audit_forget(sk_store *s, size_t n);
 void sk__audit_queue_free(sk_store *s);
 
-/* A table from a hash to ids created in this transaction (lookup.c): a
- * 32-bit hash per id since BASE, and an open-addressing index of ids; a
+/* A table from a hash to ids created in this transaction (lookup.c): an
+ * open-addressing index whose slots hold an id (as an offset from BASE)
+ * and 32 bits of its item's hash, so a probe reads one place in memory; a
  * hit is a candidate the caller verifies against the record. */
 typedef struct sk_idtab {
-    uint32_t *slot;              /* id - base + 1; 0 = empty */
+    uint64_t *slot;              /* hash << 32 | id - base + 1; 0 = empty */
     size_t cap, n;               /* slots (a power of two), used */
-    uint32_t *hash;              /* hash[id - base]: 32 bits of the item's hash */
-    size_t nhash, caphash;       /* ids covered, allocated */
     sk_id base;                  /* the first id added */
     bool full;                   /* dropped at its budget: ask the store */
 } sk_idtab;
@@ -232,7 +231,7 @@ size_t sk__spool_runs(const sk_txn *t);
 /* ---- lookup.c: what a transaction finds before its indexes are written ---- */
 /* Bytes each table may take; past it the table is dropped and the spools
  * are flushed at the next look-up, which then searches the store. */
-#define SK_LOOKUP_BUDGET ((size_t)256 << 20) /* a 1M-person load fits (192 MiB) */
+#define SK_LOOKUP_BUDGET ((size_t)256 << 20) /* a 2M-person load fits (links: 256 MiB) */
 /* Bulk mode: natural key (etype, normalised key) of entity ID. */
 int sk__keys_add(sk_txn *t, sk_sym etype, const char *key, size_t len, sk_id id);
 /* SK_OK with *OUT, SK_ENOTFOUND, or an error reading the candidate. */

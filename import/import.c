@@ -157,7 +157,8 @@ static int consume(imp_ctx *c, sk_txn *t, imp_writer *w, const imp_mapper *m, si
                    imp_item *it, const imp_item **rec)
 {
     const imp_file *f = &c->files[c->order[k]];
-    imp_err e = {0};
+    imp_err e;
+    IMP_ERR_EMPTY(&e);
     int rc;
     switch (it->kind) {
     case IMP_ITEM_RECORD:

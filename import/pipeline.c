@@ -150,7 +150,8 @@ static void produce_record(imp_pipe *p, batch *b)
     imp_mapper *m = p->cfg.m;
     size_t first = b->n;
     imp_record rec;
-    imp_err e = {0};
+    imp_err e;
+    IMP_ERR_EMPTY(&e);
     int rc = imp_reader_next(rd, &rec, &e);
     imp_item *it = push(b, rc == SK_OK ? IMP_ITEM_RECORD : IMP_ITEM_END);
     if (!it) {
