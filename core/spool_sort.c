@@ -5,10 +5,13 @@
  * key||data without a header) are sorted in place as byte strings; others
  * through references, then gathered in order. Both are most-significant-first radix sorts on 8-byte
  * chunks, least-significant-first within a chunk, with the ties on a
- * chunk sorted on the next one and small groups insertion-sorted.
+ * chunk sorted on the next one and small groups insertion-sorted. A
+ * large spool is sorted as two halves on two threads, then merged.
  */
 #include "spool_int.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,16 +215,108 @@ static void sort_fixed(uint8_t *a, uint8_t *tmp, size_t n, size_t rsz, size_t of
     }
 }
 
+/* ---- two halves on two threads ----
+ *
+ * A spool's sort is most of a bulk load's commit, when the import's
+ * reading thread has finished and a core is idle: a large spool is sorted
+ * as two halves, the second on a thread of its own, and the halves merged
+ * into the scratch the sort needs anyway, so no more memory is used than
+ * sorting on one thread. Without a thread (pthread_create fails) both
+ * halves are sorted here. */
+
+#define PARALLEL_MIN ((size_t)1 << 16) /* records: smaller sorts stay on one thread */
+
+typedef struct half {
+    uint8_t *a, *tmp;  /* fixed-size records and their scratch, or */
+    ref *r, *rtmp;     /* references and theirs */
+    size_t n, rsz;
+} half;
+
+static void sort_half(half *h)
+{
+    if (h->a)
+        sort_fixed(h->a, h->tmp, h->n, h->rsz, 0);
+    else
+        sort_refs(h->r, h->rtmp, h->n, 0);
+}
+
+static void *sort_half_thread(void *arg)
+{
+    sort_half(arg);
+    return NULL;
+}
+
+/* Sorts LO and HI, HI on a second thread when one can be had. */
+static void sort_halves(half *lo, half *hi)
+{
+    pthread_t th;
+    bool threaded = lo->n + hi->n >= PARALLEL_MIN &&
+                    pthread_create(&th, NULL, sort_half_thread, hi) == 0;
+    sort_half(lo);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        sort_half(hi);
+}
+
+/* Merges the sorted runs of N1 and N2 records of RSZ bytes at A and B into
+ * OUT. */
+static void merge_fixed(uint8_t *out, const uint8_t *a, size_t n1, const uint8_t *b, size_t n2,
+                        size_t rsz)
+{
+    while (n1 && n2) {
+        if (fixed_cmp(a, b, rsz) <= 0) {
+            copy_rec(out, a, rsz);
+            a += rsz;
+            n1--;
+        } else {
+            copy_rec(out, b, rsz);
+            b += rsz;
+            n2--;
+        }
+        out += rsz;
+    }
+    memcpy(out, n1 ? a : b, (n1 ? n1 : n2) * rsz);
+}
+
+/* Copies the records of the sorted references A (N1) and B (N2), merged,
+ * into OUT. */
+static void merge_gather(uint8_t *out, const ref *a, size_t n1, const ref *b, size_t n2)
+{
+    while (n1 || n2) {
+        const uint8_t *r;
+        if (n1 && (!n2 || rec_cmp(a->rec, b->rec) <= 0)) {
+            r = a++->rec;
+            n1--;
+        } else {
+            r = b++->rec;
+            n2--;
+        }
+        size_t sz = rec_size(r);
+        memcpy(out, r, sz);
+        out += sz;
+    }
+}
+
 int sk__spool_sort(uint8_t **data, size_t *cap, size_t len, size_t n, size_t fixed_size)
 {
     if (n < 2)
         return SK_OK;
+    size_t n1 = n / 2;
     if (fixed_size) {
         uint8_t *tmp = malloc(len);
         if (!tmp)
             return SK_ENOMEM;
-        sort_fixed(*data, tmp, n, fixed_size, 0);
-        free(tmp);
+        uint8_t *a = *data;
+        size_t off = n1 * fixed_size;
+        half lo = {.a = a, .tmp = tmp, .n = n1, .rsz = fixed_size};
+        half hi = {.a = a + off, .tmp = tmp + off, .n = n - n1, .rsz = fixed_size};
+        sort_halves(&lo, &hi);
+        /* The merged records land in the scratch, which becomes the data. */
+        merge_fixed(tmp, a, n1, a + off, n - n1, fixed_size);
+        free(a);
+        *data = tmp;
+        *cap = len;
         return SK_OK;
     }
     ref *a = malloc(n * sizeof *a), *tmp = malloc(n * sizeof *tmp);
@@ -237,13 +332,10 @@ int sk__spool_sort(uint8_t **data, size_t *cap, size_t len, size_t n, size_t fix
         a[i].rec = p;
         p += rec_size(p);
     }
-    sort_refs(a, tmp, n, 0);
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t sz = rec_size(a[i].rec);
-        memcpy(out + at, a[i].rec, sz);
-        at += sz;
-    }
+    half lo = {.r = a, .rtmp = tmp, .n = n1};
+    half hi = {.r = a + n1, .rtmp = tmp + n1, .n = n - n1};
+    sort_halves(&lo, &hi);
+    merge_gather(out, a, n1, a + n1, n - n1);
     free(a);
     free(tmp);
     free(*data);
