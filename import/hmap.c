@@ -24,7 +24,7 @@
 #include "import_int.h"
 
 /* A 64-bit hash of N bytes, eight at a time (wyhash-style mixing). */
-static uint64_t hash_bytes(const void *p, size_t n)
+uint64_t imp_hmap_hash(const void *p, size_t n)
 {
     const unsigned char *s = p;
     uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
@@ -101,9 +101,13 @@ static bool slot_eq(const imp_hmap *m, const imp_hslot *s, uint64_t h, const voi
 
 bool imp_hmap_get(const imp_hmap *m, const void *k, size_t n, uint64_t *val)
 {
+    return imp_hmap_get_h(m, imp_hmap_hash(k, n), k, n, val);
+}
+
+bool imp_hmap_get_h(const imp_hmap *m, uint64_t h, const void *k, size_t n, uint64_t *val)
+{
     if (!m->n)
         return false;
-    uint64_t h = hash_bytes(k, n);
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         const imp_hslot *s = &m->slots[i];
@@ -116,10 +120,10 @@ bool imp_hmap_get(const imp_hmap *m, const void *k, size_t n, uint64_t *val)
     }
 }
 
-void imp_hmap_prefetch(const imp_hmap *m, const void *k, size_t n)
+void imp_hmap_prefetch_h(const imp_hmap *m, uint64_t h)
 {
     if (m->n)
-        __builtin_prefetch(&m->slots[hash_bytes(k, n) & (m->cap - 1)]);
+        __builtin_prefetch(&m->slots[h & (m->cap - 1)]);
 }
 
 size_t imp_hmap_bytes(const imp_hmap *m)
@@ -167,9 +171,13 @@ static int grow(imp_hmap *m)
 
 int imp_hmap_put(imp_hmap *m, const void *k, size_t n, uint64_t val)
 {
+    return imp_hmap_put_h(m, imp_hmap_hash(k, n), k, n, val);
+}
+
+int imp_hmap_put_h(imp_hmap *m, uint64_t h, const void *k, size_t n, uint64_t val)
+{
     if ((m->n + 1) * 10 > m->cap * 7 && grow(m) != SK_OK)
         return SK_ENOMEM;
-    uint64_t h = hash_bytes(k, n);
     size_t mask = m->cap - 1;
     size_t i = h & mask;
     for (;; i = (i + 1) & mask) {

@@ -232,10 +232,16 @@ void imp_hmap_init(imp_hmap *m);
 void imp_hmap_free(imp_hmap *m);
 void imp_hmap_clear(imp_hmap *m);
 bool imp_hmap_get(const imp_hmap *m, const void *k, size_t n, uint64_t *val);
-/* Asks the CPU to fetch the slot where K would be, so that a lookup of K a
- * little later does not wait for memory. Changes nothing. */
-void imp_hmap_prefetch(const imp_hmap *m, const void *k, size_t n);
 int imp_hmap_put(imp_hmap *m, const void *k, size_t n, uint64_t val);
+/* The hash the two above use (never 0). A caller may hash its keys its own
+ * way, on another thread, and use the _h forms below: one map must then be
+ * used through them only, with the hash always computed the same way. */
+uint64_t imp_hmap_hash(const void *k, size_t n);
+bool imp_hmap_get_h(const imp_hmap *m, uint64_t h, const void *k, size_t n, uint64_t *val);
+int imp_hmap_put_h(imp_hmap *m, uint64_t h, const void *k, size_t n, uint64_t val);
+/* Asks the CPU to fetch the slot where a key of hash H would be, so that a
+ * lookup a little later does not wait for memory. Changes nothing. */
+void imp_hmap_prefetch_h(const imp_hmap *m, uint64_t h);
 /* Bytes of memory the map holds (slots and key bytes), and would hold
  * after adding a new key of N bytes. */
 size_t imp_hmap_bytes(const imp_hmap *m);
@@ -576,6 +582,15 @@ const char *imp_party_kind(const char *s, size_t *len);
 
 /* ---- The write side of one import attempt (writer.c) -------------------- */
 
+/* A name interned lately: rows of a file name the same few types over and
+ * over, and comparing a short name here is cheaper than hashing it. */
+typedef struct imp_symmemo {
+    sk_sym sym;                /* 0 = empty */
+    uint8_t dict, len;
+    char name[26];
+} imp_symmemo;
+#define IMP_SYMMEMO 16         /* entries, a power of two */
+
 /* What every mapping path writes through: interned names, key checks, the
  * entity cache and the counters. One per transaction attempt. */
 typedef struct imp_writer {
@@ -585,6 +600,7 @@ typedef struct imp_writer {
     imp_idset seen;            /* entities this import wrote, each counted once */
     size_t cache_max;          /* bytes KEYS and SEEN may hold before they are emptied */
     imp_hmap syms;             /* dict + name → sym */
+    imp_symmemo memo[IMP_SYMMEMO]; /* the latest names of SYMS, by a hash of a few bytes */
     sk_assert as;              /* the source asserting what is written now */
     uint32_t file_idx;         /* index of that source's file in the import */
     uint64_t ent_created, ent_merged, link_created, link_confirmed;
@@ -601,10 +617,13 @@ int imp_writer_sym(imp_writer *w, enum sk_dict dict, const char *name, size_t le
                    sk_sym *out);
 /* The symbol of NAME in DICT when this import has interned it already, else
  * 0. Nothing is created. */
-sk_sym imp_writer_sym_known(const imp_writer *w, enum sk_dict dict, const char *name,
-                            size_t len);
-/* Prefetches the key-cache slot of raw KEY of TYPE (imp_writer_known). */
-void imp_writer_prefetch(const imp_writer *w, sk_sym type, const char *key, size_t len);
+sk_sym imp_writer_sym_known(imp_writer *w, enum sk_dict dict, const char *name, size_t len);
+/* The hash of raw KEY (LEN bytes) that the key cache's calls below take:
+ * computed where the row is mapped, on the reading thread. */
+uint64_t imp_writer_keyhash(const char *key, size_t len);
+/* Prefetches the key-cache slot of a raw key of TYPE, LEN bytes, hash
+ * KHASH (imp_writer_known). */
+void imp_writer_prefetch(const imp_writer *w, sk_sym type, size_t len, uint64_t khash);
 /* Checks KEY (LEN bytes) as a key of entity type TYPE (TLEN bytes): SK_OK
  * with the normalised key in w->norm, or SK_EINVAL / SK_ELIMIT with the
  * reason in WHY. No write happens, so a bad key can be rejected. */
@@ -614,12 +633,12 @@ int imp_writer_checkkey(imp_writer *w, const char *type, size_t tlen, const char
  * (LEN bytes): the key is known to be valid and *REF is what
  * imp_writer_entity needs to resolve it without the store. */
 bool imp_writer_known(imp_writer *w, sk_sym type, const char *key, size_t len,
-                      uint64_t *ref);
+                      uint64_t khash, uint64_t *ref);
 /* Upserts an entity whose key (in->key, KEYLEN bytes; NULL for a keyless
  * entity) was checked or is KNOWN (REF from imp_writer_known), going
  * through the cache; counts each entity once, as created or merged. */
-int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, bool known,
-                      uint64_t ref, sk_id *out);
+int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, uint64_t khash,
+                      bool known, uint64_t ref, sk_id *out);
 int imp_writer_link(imp_writer *w, const sk_link_in *in);
 
 /* Latest time a link may carry (the store's range), in seconds either side. */
@@ -646,6 +665,7 @@ typedef struct imp_ment {
                                   the cache and checks it when absent */
     const char *key;           /* raw key (NUL-terminated, row arena) or NULL */
     size_t keylen;
+    uint64_t khash;            /* imp_writer_keyhash of KEY */
     imp_field kat;             /* where the key came from, and its column reference */
     int kref;
     bool known;                /* imp_writer_known found the key; REF is its answer */
@@ -721,7 +741,7 @@ int imp_map_resolve(const imp_mapper *m, imp_writer *w, imp_piece *p, imp_err *e
  * for memory: names this import has interned already are resolved now (so
  * resolving them again, a lookup without effect, is skipped), and the
  * key-cache slots of its keys are prefetched. Changes nothing else. */
-void imp_map_prefetch(const imp_writer *w, imp_piece *p);
+void imp_map_prefetch(imp_writer *w, imp_piece *p);
 /* Writes a resolved piece. Errors here are the store's. */
 int imp_map_write(imp_writer *w, imp_piece *p);
 /* The text of a column reference in REC, trimmed; empty when absent. */

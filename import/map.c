@@ -594,6 +594,7 @@ static int map_entity(imp_mapper *m, size_t i, imp_err *e)
     me->check = key != NULL;
     me->key = key;
     me->keylen = klen;
+    me->khash = key ? imp_writer_keyhash(key, klen) : 0;
     me->kat = at;
     me->kref = ref >= 0 ? ref : 0;
     if (r->label.nparts) {
@@ -741,7 +742,7 @@ static int resolve_name(imp_writer *w, enum sk_dict dict, const char *name, size
 static int resolve_key(const imp_mapper *m, imp_writer *w, size_t i, imp_ment *me,
                        imp_err *e)
 {
-    if ((me->known = imp_writer_known(w, me->type, me->key, me->keylen, &me->ref)))
+    if ((me->known = imp_writer_known(w, me->type, me->key, me->keylen, me->khash, &me->ref)))
         return SK_OK;
     char why[200];
     if (imp_writer_checkkey(w, me->tname, me->tlen, me->key, me->keylen, why,
@@ -777,7 +778,7 @@ int imp_map_resolve(const imp_mapper *m, imp_writer *w, imp_piece *p, imp_err *e
     return rc;
 }
 
-void imp_map_prefetch(const imp_writer *w, imp_piece *p)
+void imp_map_prefetch(imp_writer *w, imp_piece *p)
 {
     for (size_t i = 0; i < p->nents; i++) {
         imp_ment *me = &p->ents[i];
@@ -785,7 +786,7 @@ void imp_map_prefetch(const imp_writer *w, imp_piece *p)
                                                                me->tlen)))
             me->type_named = false;
         if (me->check && !me->type_named)
-            imp_writer_prefetch(w, me->type, me->key, me->keylen);
+            imp_writer_prefetch(w, me->type, me->keylen, me->khash);
     }
     for (size_t i = 0; i < p->nlinks; i++) {
         imp_mlink *ml = &p->links[i];
@@ -806,7 +807,7 @@ int imp_map_write(imp_writer *w, imp_piece *p)
             .props = me->props, .nprops = me->nprops,
             .assert = {w->as.source, me->grade ? me->grade : w->as.grade},
         };
-        int rc = imp_writer_entity(w, &in, me->keylen, me->known, me->ref, &me->id);
+        int rc = imp_writer_entity(w, &in, me->keylen, me->khash, me->known, me->ref, &me->id);
         if (rc)
             return rc;
     }

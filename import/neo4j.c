@@ -46,6 +46,7 @@ struct imp_neo4j {
     /* The prepared row. */
     sk_entity_in ein;
     size_t keylen;          /* of ein.key */
+    uint64_t khash;         /* imp_writer_keyhash of ein.key */
     bool known;             /* imp_writer_known found ein.key; REF is its answer */
     uint64_t ref;
     const char *idkey;
@@ -419,7 +420,8 @@ static int map_node(imp_neo4j *n, imp_writer *w, imp_err *e)
         if (!empty && klen)
             key = txt;
     }
-    if (key && !(n->known = imp_writer_known(w, n->ein.type, key, klen, &n->ref))) {
+    n->khash = key ? imp_writer_keyhash(key, klen) : 0;
+    if (key && !(n->known = imp_writer_known(w, n->ein.type, key, klen, n->khash, &n->ref))) {
         char why[200];
         if (imp_writer_checkkey(w, n->tname, n->tlen, key, klen, why, sizeof why) != SK_OK) {
             /* A neo4j export is imported as it is: a node whose key does
@@ -559,7 +561,7 @@ int imp_neo4j_write(imp_neo4j *n, imp_writer *w, imp_err *e)
     } else {
         sk_entity_in in = n->ein;
         in.assert = w->as;
-        int rc = imp_writer_entity(w, &in, n->keylen, n->known, n->ref, &id);
+        int rc = imp_writer_entity(w, &in, n->keylen, n->khash, n->known, n->ref, &id);
         if (rc)
             return rc;
     }

@@ -61,26 +61,50 @@ static size_t sym_key(char *key, enum sk_dict dict, const char *name, size_t len
     return len + 1;
 }
 
-sk_sym imp_writer_sym_known(const imp_writer *w, enum sk_dict dict, const char *name,
-                            size_t len)
+/* The memo entry NAME of DICT would be in (any, for an empty name). */
+static imp_symmemo *memo_slot(imp_writer *w, enum sk_dict dict, const char *name, size_t len)
 {
+    unsigned h = (unsigned)dict * 7u + (unsigned)len * 3u +
+                 (len ? (unsigned char)name[0] + (unsigned char)name[len - 1] * 5u : 0);
+    return &w->memo[h & (IMP_SYMMEMO - 1)];
+}
+
+static bool memo_has(const imp_symmemo *e, enum sk_dict dict, const char *name, size_t len)
+{
+    return e->sym && e->dict == dict && e->len == len && memcmp(e->name, name, len) == 0;
+}
+
+static void memo_put(imp_symmemo *e, enum sk_dict dict, const char *name, size_t len,
+                     sk_sym sym)
+{
+    if (len > sizeof e->name)
+        return;
+    *e = (imp_symmemo){.sym = sym, .dict = (uint8_t)dict, .len = (uint8_t)len};
+    memcpy(e->name, name, len);
+}
+
+sk_sym imp_writer_sym_known(imp_writer *w, enum sk_dict dict, const char *name, size_t len)
+{
+    imp_symmemo *e = memo_slot(w, dict, name, len);
+    if (memo_has(e, dict, name, len))
+        return e->sym;
     char key[256];
     size_t n = sym_key(key, dict, name, len);
     uint64_t v;
-    return n && imp_hmap_get(&w->syms, key, n, &v) ? (sk_sym)v : 0;
+    if (!n || !imp_hmap_get(&w->syms, key, n, &v))
+        return 0;
+    memo_put(e, dict, name, len, (sk_sym)v);
+    return (sk_sym)v;
 }
 
 int imp_writer_sym(imp_writer *w, enum sk_dict dict, const char *name, size_t len,
                    sk_sym *out)
 {
+    if ((*out = imp_writer_sym_known(w, dict, name, len)) != 0)
+        return SK_OK;
     char key[256];
     if (!sym_key(key, dict, name, len))
         return sk_name_intern(w->t, dict, name, len, true, out);
-    uint64_t v;
-    if (imp_hmap_get(&w->syms, key, len + 1, &v)) {
-        *out = (sk_sym)v;
-        return SK_OK;
-    }
     int rc = sk_name_intern(w->t, dict, name, len, true, out);
     if (rc == SK_OK && imp_hmap_put(&w->syms, key, len + 1, *out) != SK_OK)
         return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
@@ -124,20 +148,34 @@ static size_t cache_key(char *buf, sk_sym type, const char *key, size_t len)
 #define CACHE_KEY_CAP (5 + SK_IMPORT_TEXT_MAX)
 #define REF_FILE 0xFFFFu
 
+uint64_t imp_writer_keyhash(const char *key, size_t len)
+{
+    return imp_hmap_hash(key, len);
+}
+
+/* The cache's hash of raw key KHASH (imp_writer_keyhash) of TYPE: the
+ * key's bytes are hashed where the row is mapped, off this thread. */
+static uint64_t cache_hash(uint64_t khash, sk_sym type)
+{
+    uint64_t z = khash ^ ((uint64_t)type * 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 31)) * 0xBF58476D1CE4E5B9ull;
+    return (z ^ (z >> 29)) | 1;
+}
+
 bool imp_writer_known(imp_writer *w, sk_sym type, const char *key, size_t len,
-                      uint64_t *ref)
+                      uint64_t khash, uint64_t *ref)
 {
     char buf[CACHE_KEY_CAP];
     if (len > SK_IMPORT_TEXT_MAX)
         return false;
-    return imp_hmap_get(&w->keys, buf, cache_key(buf, type, key, len), ref);
+    return imp_hmap_get_h(&w->keys, cache_hash(khash, type), buf,
+                          cache_key(buf, type, key, len), ref);
 }
 
-void imp_writer_prefetch(const imp_writer *w, sk_sym type, const char *key, size_t len)
+void imp_writer_prefetch(const imp_writer *w, sk_sym type, size_t len, uint64_t khash)
 {
-    char buf[CACHE_KEY_CAP];
     if (len <= SK_IMPORT_TEXT_MAX)
-        imp_hmap_prefetch(&w->keys, buf, cache_key(buf, type, key, len));
+        imp_hmap_prefetch_h(&w->keys, cache_hash(khash, type));
 }
 
 /* Empties the key cache when one more key of N bytes and one more id
@@ -153,8 +191,8 @@ static void make_room(imp_writer *w, size_t n)
         imp_idset_clear(&w->seen);
 }
 
-int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, bool known,
-                      uint64_t ref, sk_id *out)
+int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, uint64_t khash,
+                      bool known, uint64_t ref, sk_id *out)
 {
     bool created;
     int rc;
@@ -180,7 +218,8 @@ int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, bool
      * only ever emptied together with the keys. */
     first = false;
     if ((!known && imp_idset_add(&w->seen, *out, &first) != SK_OK) ||
-        (cache && imp_hmap_put(&w->keys, buf, n, *out << 16 | (w->file_idx & REF_FILE))))
+        (cache && imp_hmap_put_h(&w->keys, cache_hash(khash, in->type), buf, n,
+                                 *out << 16 | (w->file_idx & REF_FILE))))
         return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
     if (first) {
         if (created)
