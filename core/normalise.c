@@ -562,11 +562,34 @@ int sk_key_normalise(sk_keykind k, const char *in, size_t len, const char *defau
     return sk_sbuf_finish(&o);
 }
 
+/* sk_text_fold of printable ASCII, in one pass and without a copy: what
+ * nfkc_map then emit_words give (lower case, runs of spaces one space, none
+ * at either end), at a few times their speed. Every label and string
+ * property an import writes comes through here. */
+static int fold_ascii(const char *in, size_t len, sk_sbuf *o)
+{
+    bool gap = false;
+    for (size_t i = 0; i < len && !o->full; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == ' ') {
+            gap = true;
+            continue;
+        }
+        if (gap && o->len > 0)
+            sk_sbuf_putc(o, ' ');
+        gap = false;
+        sk_sbuf_putc(o, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    }
+    return sk_sbuf_finish(o);
+}
+
 int sk_text_fold(const char *in, size_t len, char *out, size_t outcap)
 {
     assert(in != NULL || len == 0);
     assert(out != NULL || outcap == 0);
     sk_sbuf o = sk_sbuf_make(out, outcap);
+    if (len <= KEY_INPUT_MAX && printable_ascii(in ? in : "", len))
+        return fold_ascii(in, len, &o);
     uint8_t *buf;
     size_t n;
     int rc = nfkc_map(in, len, true, &buf, &n);
