@@ -278,6 +278,36 @@ uint64_t sk_store_file_size(const sk_store *s)
     return stat(s->path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
+/* The largest map sk_store_reserve asks for: address space, but a bound
+ * keeps a wild estimate from failing the mmap. */
+#define RESERVE_MAX ((size_t)1 << 40)
+
+int sk_store_reserve(sk_store *s, uint64_t bytes)
+{
+    if (s->rdonly)
+        return SK_OK;
+    if (s->txns_open) {
+        snprintf(s->errmsg, sizeof s->errmsg,
+                 "%s: the map cannot change while a transaction is open", s->path);
+        return SK_EBUSY;
+    }
+    MDB_envinfo info;
+    mdb_env_info(s->env, &info);
+    uint64_t want = sk_store_file_size(s) + bytes;
+    size_t map = info.me_mapsize;
+    while (map < want && map < RESERVE_MAX)
+        map *= 2;
+    if (map == info.me_mapsize)
+        return SK_OK;
+    int rc = mdb_env_set_mapsize(s->env, map);
+    if (rc) {
+        snprintf(s->errmsg, sizeof s->errmsg, "%s: cannot grow the map to %zu bytes: %s",
+                 s->path, map, mdb_strerror(rc));
+        return SK_EMAPFULL;
+    }
+    return SK_OK;
+}
+
 /* Doubles the map. Only legal with no transaction open in this process. */
 static int grow_map(sk_store *s)
 {

@@ -59,6 +59,7 @@ struct sk_store {
     int write_wait_ms;           /* how long a writer waits for the lock */
     int lock_fd;                 /* fd flock()ed while a write txn runs */
     bool writer_active;          /* this process has a write txn open */
+    unsigned txns_open;          /* transactions of this process not yet ended */
     sk_scale *scale;             /* the case's grading scale */
     struct sk_audit_queue *aq;   /* consultations not yet written (audit_queue.c) */
     char *login;                 /* the process user's login name, looked up once */

@@ -230,6 +230,7 @@ int sk_txn_begin(sk_store *s, bool write, sk_txn **out)
         free(t);
         return code;
     }
+    s->txns_open++;
     if (write) {
         rc = sk__counters_load(t);
         if (rc) {
@@ -269,6 +270,21 @@ static int diagnose_eio(sk_store *s, const char **why)
     }
     *why = "input/output error";
     return SK_EIO;
+}
+
+/* Frees T once its LMDB transaction has ended, and lets the case go. */
+static void txn_free(sk_txn *t)
+{
+    if (t->write)
+        drop_write_lock(t->s);
+    t->s->txns_open--;
+    free(t->lt_delta);
+    free(t->ent_seen);
+    sk__buf_free(&t->rec);
+    sk__spool_discard(t);
+    sk__linkrec_free(t);
+    sk__lf_free(t);
+    free(t);
 }
 
 int sk_txn_commit(sk_txn *t)
@@ -322,15 +338,7 @@ int sk_txn_commit(sk_txn *t)
             snprintf(s->errmsg, sizeof s->errmsg, "%s: commit failed: %s; nothing was changed",
                      s->path, mdb_strerror(mrc));
     }
-    if (t->write)
-        drop_write_lock(s);
-    free(t->lt_delta);
-    free(t->ent_seen);
-    sk__buf_free(&t->rec);
-    sk__spool_discard(t);
-    sk__linkrec_free(t);
-    sk__lf_free(t);
-    free(t);
+    txn_free(t);
     return rc;
 }
 
@@ -340,15 +348,7 @@ void sk_txn_abort(sk_txn *t)
         return;
     close_tails(t);
     mdb_txn_abort(t->txn);
-    if (t->write)
-        drop_write_lock(t->s);
-    free(t->lt_delta);
-    free(t->ent_seen);
-    sk__buf_free(&t->rec);
-    sk__spool_discard(t);
-    sk__linkrec_free(t);
-    sk__lf_free(t);
-    free(t);
+    txn_free(t);
 }
 
 const char *sk_txn_errmsg(const sk_txn *t) { return t->errmsg; }

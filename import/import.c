@@ -796,6 +796,9 @@ int sk_import_files(sk_store *s, const char *const *files, size_t nfiles,
     }
     if ((rc = check_headers(&c, msg, msglen)))
         goto out;
+    /* Room in the map up front: running out of it restarts the import. A
+     * failure here only means the map grows when it fills. */
+    (void)sk_store_reserve(s, c.all_size * SK_IMPORT_MAP_PER_BYTE);
     rc = sk_store_write(s, import_fn, &c);
     if (c.rej)
         fclose(c.rej);

@@ -38,6 +38,10 @@
 #define SK_IMPORT_CACHE_BYTES ((size_t)256 << 20)
 /* Matrix: most labels of a square adjacency matrix. */
 #define SK_IMPORT_MATRIX_MAX 100000
+/* Map room an import reserves per byte of input before it starts: a new
+ * case takes about 2 bytes per byte of CSV, an import into a case holding
+ * a graph about 2.5 (bench, 1M persons); the map is address space only. */
+#define SK_IMPORT_MAP_PER_BYTE 4
 /* Records read and mapped ahead of the writes: a batch holds at most
  * SK_IMPORT_BATCH_ROWS records, and is closed early once its memory passes
  * SK_IMPORT_BATCH_BYTES (one record may go over); SK_IMPORT_BATCHES

@@ -221,6 +221,14 @@ int sk_txn_bulk(sk_txn *t);
 int sk_txn_fail(sk_txn *t, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Grows the map (address space, not disk) so that about BYTES more than
+ * the case holds now fit without sk_store_write running its function
+ * again: a large import that starts on the default map would otherwise
+ * be aborted and restarted at each doubling, up to twice its time. Only
+ * with no transaction open in this process (SK_EBUSY otherwise); SK_OK
+ * without a change on a read-only case or when the map is large enough. */
+int sk_store_reserve(sk_store *s, uint64_t bytes);
+
 /* Runs FN in a write transaction and commits. When the map fills, the
  * transaction is aborted, the map doubled and FN run again from the start
  * (so FN must be repeatable: it must not consume input it cannot re-read).

@@ -400,6 +400,48 @@ static void test_map_grows(void **state)
     assert_int_equal(entities_in(path), 20000);
 }
 
+typedef struct counted {
+    int n, calls;
+} counted;
+
+static int fill_counted(sk_txn *t, void *ctx)
+{
+    counted *c = ctx;
+    c->calls++;
+    return fill(t, &c->n);
+}
+
+/* A write that outgrows the map runs again on a doubled one; room
+ * reserved first spares those runs. */
+static void test_map_reserve(void **state)
+{
+    fixture *f = *state;
+    char path[2][128];
+    for (int reserve = 0; reserve < 2; reserve++) {
+        snprintf(path[reserve], sizeof path[reserve], "%s/tiny%d.skein", f->dir, reserve);
+        sk_store *s;
+        char err[256];
+        sk_open_opts o = {.flags = SK_OPEN_CREATE, .map_size = 256 * 1024};
+        assert_int_equal(sk_store_open(path[reserve], &o, &s, err, sizeof err), SK_OK);
+        if (reserve) {
+            sk_txn *t;
+            assert_int_equal(sk_txn_begin(s, false, &t), SK_OK);
+            assert_int_equal(sk_store_reserve(s, 64u << 20), SK_EBUSY);
+            assert_non_null(strstr(sk_store_errmsg(s), "transaction is open"));
+            sk_txn_abort(t);
+            assert_int_equal(sk_store_reserve(s, 64u << 20), SK_OK);
+        }
+        counted c = {.n = 20000};
+        assert_int_equal(sk_store_write(s, fill_counted, &c), SK_OK);
+        if (reserve)
+            assert_int_equal(c.calls, 1);
+        else
+            assert_true(c.calls > 2);
+        sk_store_close(s);
+        assert_int_equal(entities_in(path[reserve]), 20000);
+    }
+}
+
 static void test_killed_writer(void **state)
 {
     fixture *f = *state;
@@ -589,6 +631,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_link_does_not_poison, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_exists_forgets_deleted, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_map_grows, test_case_setup, test_case_teardown),
+        cmocka_unit_test_setup_teardown(test_map_reserve, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_killed_writer, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_second_writer, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, test_case_setup, test_case_teardown),
