@@ -589,7 +589,7 @@ typedef struct imp_symmemo {
     uint8_t dict, len;
     char name[26];
 } imp_symmemo;
-#define IMP_SYMMEMO 16         /* entries, a power of two */
+#define IMP_SYMMEMO 64         /* entries, a power of two */
 
 /* What every mapping path writes through: interned names, key checks, the
  * entity cache and the counters. One per transaction attempt. */

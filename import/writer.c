@@ -64,8 +64,17 @@ static size_t sym_key(char *key, enum sk_dict dict, const char *name, size_t len
 /* The memo entry NAME of DICT would be in (any, for an empty name). */
 static imp_symmemo *memo_slot(imp_writer *w, enum sk_dict dict, const char *name, size_t len)
 {
-    unsigned h = (unsigned)dict * 7u + (unsigned)len * 3u +
-                 (len ? (unsigned char)name[0] + (unsigned char)name[len - 1] * 5u : 0);
+    /* The dictionary, the length and the first and last two bytes: the
+     * POLE types and link types all land apart (a weaker mix had person,
+     * phone and event share an entry, and thrash it). */
+    const unsigned char *s = (const unsigned char *)name;
+    uint32_t ends = len ? (uint32_t)s[0] | (uint32_t)s[len > 1] << 8 |
+                              (uint32_t)s[len > 1 ? len - 2 : 0] << 16 |
+                              (uint32_t)s[len - 1] << 24
+                        : 0;
+    uint32_t h = (uint32_t)dict * 0x9E3779B1u ^ (uint32_t)len * 0x85EBCA6Bu ^
+                 ends * 0xC2B2AE35u;
+    h ^= h >> 15;
     return &w->memo[h & (IMP_SYMMEMO - 1)];
 }
 
