@@ -282,23 +282,10 @@ uint64_t sk_store_file_size(const sk_store *s)
  * keeps a wild estimate from failing the mmap. */
 #define RESERVE_MAX ((size_t)1 << 40)
 
-int sk_store_reserve(sk_store *s, uint64_t bytes)
+/* Sets the map to MAP bytes. Only legal with no transaction open in this
+ * process. */
+static int set_map(sk_store *s, size_t map)
 {
-    if (s->rdonly)
-        return SK_OK;
-    if (s->txns_open) {
-        snprintf(s->errmsg, sizeof s->errmsg,
-                 "%s: the map cannot change while a transaction is open", s->path);
-        return SK_EBUSY;
-    }
-    MDB_envinfo info;
-    mdb_env_info(s->env, &info);
-    uint64_t want = sk_store_file_size(s) + bytes;
-    size_t map = info.me_mapsize;
-    while (map < want && map < RESERVE_MAX)
-        map *= 2;
-    if (map == info.me_mapsize)
-        return SK_OK;
     int rc = mdb_env_set_mapsize(s->env, map);
     if (rc) {
         snprintf(s->errmsg, sizeof s->errmsg, "%s: cannot grow the map to %zu bytes: %s",
@@ -308,19 +295,27 @@ int sk_store_reserve(sk_store *s, uint64_t bytes)
     return SK_OK;
 }
 
-/* Doubles the map. Only legal with no transaction open in this process. */
-static int grow_map(sk_store *s)
+static size_t map_size(sk_store *s)
 {
     MDB_envinfo info;
     mdb_env_info(s->env, &info);
-    size_t next = info.me_mapsize * 2;
-    int rc = mdb_env_set_mapsize(s->env, next);
-    if (rc) {
-        snprintf(s->errmsg, sizeof s->errmsg, "%s: cannot grow the map to %zu bytes: %s",
-                 s->path, next, mdb_strerror(rc));
-        return SK_EMAPFULL;
+    return info.me_mapsize;
+}
+
+int sk_store_reserve(sk_store *s, uint64_t bytes)
+{
+    if (s->rdonly)
+        return SK_OK;
+    if (s->txns_open) {
+        snprintf(s->errmsg, sizeof s->errmsg,
+                 "%s: the map cannot change while a transaction is open", s->path);
+        return SK_EBUSY;
     }
-    return SK_OK;
+    uint64_t want = sk_store_file_size(s) + bytes;
+    size_t now = map_size(s), map = now;
+    while (map < want && map < RESERVE_MAX)
+        map *= 2;
+    return map == now ? SK_OK : set_map(s, map);
 }
 
 int sk_store_write(sk_store *s, sk_write_fn fn, void *ctx)
@@ -349,7 +344,7 @@ int sk_store_write(sk_store *s, sk_write_fn fn, void *ctx)
             if (rc != SK_EMAPFULL)
                 return rc;
         }
-        rc = grow_map(s);
+        rc = set_map(s, map_size(s) * 2);
         if (rc)
             return rc;
     }
