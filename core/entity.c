@@ -121,6 +121,11 @@ int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out)
     return SK_OK;
 }
 
+bool sk_txn_made(const sk_txn *t, sk_id id)
+{
+    return t->write && t->fresh_first && id >= t->fresh_first;
+}
+
 bool sk_entity_exists(sk_txn *t, sk_id id)
 {
     /* An entity this transaction made exists unless one of its ids has no

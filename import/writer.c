@@ -13,10 +13,12 @@
  * rule, same country code). Each entity is upserted again only for a new
  * file of the import (to add that file's source) or when the row brings
  * properties (the store adds the missing ones). Two spellings of one key
- * ("07700 900123", "+447700900123") are two cache entries; the set SEEN of
- * entity ids makes each entity count once, as created or as merged. The
- * cache is emptied rather than grown past cache_max bytes (with SEEN, some
- * 16 bytes an entity, only when that alone would not fit), so memory is
+ * ("07700 900123", "+447700900123") are two cache entries; each entity
+ * counts once, as created (the store says so) or as merged, the set SEEN
+ * of the case's earlier entities this import met making the latter exact
+ * (entities the transaction made need no set: sk_txn_made). The cache is
+ * emptied rather than grown past cache_max bytes (with SEEN, some 16 bytes
+ * an entity, only when that alone would not fit), so memory is
  * bounded by that and not by the file; an emptied cache costs lookups in
  * the store, never a different case, and an emptied SEEN only the
  * exactness of the counts (an entity counted again as merged).
@@ -219,18 +221,23 @@ int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, uint
     if (rc != SK_OK)
         return rc;
     /* Keys longer than SK_IMPORT_TEXT_MAX (map.c refuses them) are not cached. */
-    bool cache = keylen <= SK_IMPORT_TEXT_MAX, first;
+    bool cache = keylen <= SK_IMPORT_TEXT_MAX;
     char buf[CACHE_KEY_CAP];
     size_t n = cache ? cache_key(buf, in->type, in->key, keylen) : 0;
     make_room(w, n);
-    /* A known key's entity is in SEEN: it went in with the key, and SEEN is
-     * only ever emptied together with the keys. */
-    first = false;
-    if ((!known && imp_idset_add(&w->seen, *out, &first) != SK_OK) ||
-        (cache && imp_hmap_put_h(&w->keys, cache_hash(khash, in->type), buf, n,
-                                 *out << 16 | (w->file_idx & REF_FILE))))
+    /* Each entity counts once. One this transaction made was counted as it
+     * was created; one the case held before counts as merged the first
+     * time, which SEEN (holding those only) remembers. A known key's
+     * entity was counted when its key went in (SEEN is only ever emptied
+     * together with the keys). */
+    bool count = created;
+    if (!created && !known && !sk_txn_made(w->t, *out) &&
+        imp_idset_add(&w->seen, *out, &count) != SK_OK)
         return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
-    if (first) {
+    if (cache && imp_hmap_put_h(&w->keys, cache_hash(khash, in->type), buf, n,
+                                *out << 16 | (w->file_idx & REF_FILE)))
+        return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
+    if (count) {
         if (created)
             w->ent_created++;
         else

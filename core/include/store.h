@@ -346,6 +346,9 @@ int sk_entity_upsert(sk_txn *t, const sk_entity_in *in, sk_id *out, bool *create
 /* Reads entity ID; arrays are allocated in A. */
 int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out);
 bool sk_entity_exists(sk_txn *t, sk_id id);
+/* Whether entity ID was created by write transaction T (ids only grow, so
+ * these are the ids from T's first on). False for a read transaction. */
+bool sk_txn_made(const sk_txn *t, sk_id id);
 /* Type of entity ID, read without decoding the rest of the record. */
 int sk_entity_type(sk_txn *t, sk_id id, sk_sym *out);
 /* Sets (or with value type SK_V_NULL removes) one property. */

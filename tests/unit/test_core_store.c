@@ -318,6 +318,16 @@ static void test_exists_forgets_deleted(void **state)
     sk_id c = mk_entity(t, "person", "C", NULL), d = mk_entity(t, "person", "D", NULL);
     assert_int_equal(sk_txn_commit(t), SK_OK);
 
+    assert_int_equal(sk_txn_begin(f->s, false, &t), SK_OK);
+    assert_false(sk_txn_made(t, d));           /* a reader makes nothing */
+    sk_txn_abort(t);
+    assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
+    sk_id e = mk_entity(t, "person", "E", NULL);
+    assert_false(sk_txn_made(t, a));
+    assert_false(sk_txn_made(t, d));
+    assert_true(sk_txn_made(t, e));
+    sk_txn_abort(t);
+
     assert_int_equal(sk_txn_begin(f->s, true, &t), SK_OK);
     for (int round = 0; round < 2; round++)   /* the second round is answered from memory */
         for (sk_id id = a; id <= d; id++)
