@@ -120,7 +120,7 @@ void sk__lf_free(sk_txn *t)
 {
     if (!t->lf)
         return;
-    free(t->lf->bits);
+    sk_table_free(t->lf->bits, t->lf->nblocks * BLOCK_WORDS * sizeof(uint64_t));
     free(t->lf->covered);
     free(t->lf->next);
     free(t->lf);
@@ -143,7 +143,7 @@ static struct sk_linkfilter *filter(sk_txn *t)
     while (nblocks * 2 * BLOCK_WORDS * sizeof(uint64_t) <= bytes)
         nblocks *= 2;
     if (f)
-        f->bits = calloc(nblocks * BLOCK_WORDS, sizeof(uint64_t));
+        f->bits = sk_table_alloc(nblocks * BLOCK_WORDS * sizeof(uint64_t));
     if (!f || !f->bits) {
         free(f);
         return NULL;

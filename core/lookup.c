@@ -49,7 +49,7 @@ static uint32_t hash_bytes(const void *p, size_t n, uint64_t seed)
 
 void sk__idtab_free(sk_idtab *tab)
 {
-    free(tab->slot);
+    sk_table_free(tab->slot, tab->cap * sizeof *tab->slot);
     *tab = (sk_idtab){0};
 }
 
@@ -74,7 +74,7 @@ static int grow_index(sk_txn *t, sk_idtab *tab)
     size_t cap = tab->cap ? tab->cap * 2 : 1024;
     if (over_budget(t, tab, cap))
         return SK_OK;
-    uint64_t *s = calloc(cap, sizeof *s);
+    uint64_t *s = sk_table_alloc(cap * sizeof *s);
     if (!s)
         return sk_txn_fail(t, SK_ENOMEM, "out of memory");
     for (size_t i = 0; i < tab->cap; i++) {
@@ -86,7 +86,7 @@ static int grow_index(sk_txn *t, sk_idtab *tab)
             j = (j + 1) & (cap - 1);
         s[j] = v;
     }
-    free(tab->slot);
+    sk_table_free(tab->slot, tab->cap * sizeof *tab->slot);
     tab->slot = s;
     tab->cap = cap;
     return SK_OK;

@@ -13,13 +13,12 @@
  * per entry.
  * imp_idset holds non-zero ids in a table of 8-byte slots (0 = empty).
  * Clearing either keeps its memory for reuse. Tables of megabytes are
- * asked for in huge pages: a lookup in a large cache is one random read,
- * and without them it also misses the TLB.
+ * asked for in huge pages (sk_table_alloc): a lookup in a large cache is
+ * one random read, and without them it also misses the TLB.
  */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "import_int.h"
 
@@ -47,25 +46,6 @@ uint64_t imp_hmap_hash(const void *p, size_t n)
 
 _Static_assert(sizeof(imp_hslot) == 32, "two slots to a cache line");
 
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/* N bytes, zeroed when ZERO; from 2 MiB up aligned to and advised as huge
- * pages (a hint the kernel may ignore). Freed with free(). */
-static void *table_alloc(size_t n, bool zero)
-{
-    if (n < HUGE_PAGE)
-        return zero ? calloc(1, n) : malloc(n);
-    void *p;
-    if (posix_memalign(&p, HUGE_PAGE, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1)) != 0)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1), MADV_HUGEPAGE);
-#endif
-    if (zero)
-        memset(p, 0, n);
-    return p;
-}
-
 void imp_hmap_init(imp_hmap *m)
 {
     memset(m, 0, sizeof *m);
@@ -73,8 +53,8 @@ void imp_hmap_init(imp_hmap *m)
 
 void imp_hmap_free(imp_hmap *m)
 {
-    free(m->slots);
-    free(m->keys);
+    sk_table_free(m->slots, m->cap * sizeof *m->slots);
+    sk_table_free(m->keys, m->kcap);
     memset(m, 0, sizeof *m);
 }
 
@@ -151,7 +131,7 @@ size_t imp_hmap_bytes_after(const imp_hmap *m, size_t n)
 static int grow(imp_hmap *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 1024;
-    imp_hslot *ns = table_alloc(ncap * sizeof *ns, true);
+    imp_hslot *ns = sk_table_alloc(ncap * sizeof *ns);
     if (!ns)
         return SK_ENOMEM;
     for (size_t i = 0; i < m->cap; i++) {
@@ -163,7 +143,7 @@ static int grow(imp_hmap *m)
             j = (j + 1) & (ncap - 1);
         ns[j] = *s;
     }
-    free(m->slots);
+    sk_table_free(m->slots, m->cap * sizeof *m->slots);
     m->slots = ns;
     m->cap = ncap;
     return SK_OK;
@@ -199,12 +179,12 @@ int imp_hmap_put_h(imp_hmap *m, uint64_t h, const void *k, size_t n, uint64_t va
             size_t ncap = m->kcap ? m->kcap * 2 : 64 * 1024;
             while (ncap < m->klen + n)
                 ncap *= 2;
-            char *nk = table_alloc(ncap, false);
+            char *nk = sk_table_alloc(ncap);
             if (!nk)
                 return SK_ENOMEM;
             if (m->klen)
                 memcpy(nk, m->keys, m->klen);
-            free(m->keys);
+            sk_table_free(m->keys, m->kcap);
             m->keys = nk;
             m->kcap = ncap;
         }
@@ -236,7 +216,7 @@ void imp_idset_init(imp_idset *s)
 
 void imp_idset_free(imp_idset *s)
 {
-    free(s->slots);
+    sk_table_free(s->slots, s->cap * sizeof *s->slots);
     memset(s, 0, sizeof *s);
 }
 
@@ -260,7 +240,7 @@ size_t imp_idset_bytes_after(const imp_idset *s)
 static int idset_grow(imp_idset *s)
 {
     size_t ncap = s->cap ? s->cap * 2 : 1024;
-    uint64_t *ns = table_alloc(ncap * sizeof *ns, true);
+    uint64_t *ns = sk_table_alloc(ncap * sizeof *ns);
     if (!ns)
         return SK_ENOMEM;
     for (size_t i = 0; i < s->cap; i++) {
@@ -271,7 +251,7 @@ static int idset_grow(imp_idset *s)
             j = (j + 1) & (ncap - 1);
         ns[j] = s->slots[i];
     }
-    free(s->slots);
+    sk_table_free(s->slots, s->cap * sizeof *s->slots);
     s->slots = ns;
     s->cap = ncap;
     return SK_OK;

@@ -161,6 +161,17 @@ void sk_arena_reset(sk_arena *a);              /* frees all but the first block 
 void sk_arena_free(sk_arena *a);               /* NULL is fine */
 size_t sk_arena_used(const sk_arena *a);       /* bytes handed out */
 
+/* ---- Large tables (hugemem.c) ----------------------------------------- */
+
+/* N bytes for a table read at random (hash tables of millions of items),
+ * zeroed; NULL on ENOMEM. From 2 MiB up the table is mapped by itself,
+ * aligned to and advised as huge pages (a hint the kernel may ignore): a
+ * lookup in a table of hundreds of megabytes in 4 KiB pages also misses
+ * the TLB. Its pages take memory as they are first written. Freed with
+ * sk_table_free, given the same N. */
+void *sk_table_alloc(size_t n);
+void sk_table_free(void *p, size_t n);      /* NULL is fine */
+
 /* ---- Store and transactions ----------------------------------------- */
 
 typedef struct sk_store sk_store;

@@ -452,6 +452,29 @@ static void test_map_reserve(void **state)
     }
 }
 
+/* Tables of 2 MiB and more are mappings of their own on a huge-page
+ * boundary; every size comes zeroed and writable. */
+static void test_table_alloc(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {0, 1, 4096, (2u << 20) - 1, 2u << 20, (5u << 20) + 3};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        size_t n = sizes[i];
+        uint8_t *p = sk_table_alloc(n);
+        assert_non_null(p);
+        if (n >= (2u << 20))
+            assert_int_equal((uintptr_t)p % (2u << 20), 0);
+        for (size_t k = 0; k < n; k += 4093)
+            assert_int_equal(p[k], 0);
+        if (n) {
+            assert_int_equal(p[n - 1], 0);
+            memset(p, 0xa5, n);
+        }
+        sk_table_free(p, n);
+    }
+    sk_table_free(NULL, 0);
+}
+
 static void test_killed_writer(void **state)
 {
     fixture *f = *state;
@@ -642,6 +665,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_exists_forgets_deleted, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_map_grows, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_map_reserve, test_case_setup, test_case_teardown),
+        cmocka_unit_test(test_table_alloc),
         cmocka_unit_test_setup_teardown(test_killed_writer, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_second_writer, test_case_setup, test_case_teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, test_case_setup, test_case_teardown),
