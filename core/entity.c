@@ -318,6 +318,13 @@ static int confirm(sk_txn *t, sk_id id, const sk_entity_in *in)
     return rc;
 }
 
+int sk_entity_assert(sk_txn *t, sk_id id, const sk_assert *as)
+{
+    int rc = sk__check_write(t);
+    sk_entity_in in = {.assert = *as};
+    return rc ? rc : confirm(t, id, &in);
+}
+
 int sk_entity_upsert(sk_txn *t, const sk_entity_in *in, sk_id *out, bool *created)
 {
     int rc = sk_entity_create(t, in, out);

@@ -217,7 +217,15 @@ int imp_writer_entity(imp_writer *w, const sk_entity_in *in, size_t keylen, uint
         *out = ref >> 16;
         return SK_OK;
     }
-    rc = sk_entity_upsert(w->t, in, out, &created);
+    if (known && in->nprops == 0) {
+        /* Only this file's source to add: the entity is known, its key
+         * needs neither normalising nor looking up again. */
+        *out = ref >> 16;
+        created = false;
+        rc = sk_entity_assert(w->t, *out, &in->assert);
+    } else {
+        rc = sk_entity_upsert(w->t, in, out, &created);
+    }
     if (rc != SK_OK)
         return rc;
     /* Keys longer than SK_IMPORT_TEXT_MAX (map.c refuses them) are not cached. */

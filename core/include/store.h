@@ -354,6 +354,10 @@ int sk_entity_create(sk_txn *t, const sk_entity_in *in, sk_id *out);
  * added to its assertions, missing properties are added (existing ones are
  * kept), and *created is false. */
 int sk_entity_upsert(sk_txn *t, const sk_entity_in *in, sk_id *out, bool *created);
+/* Adds AS to existing entity ID's assertions unless it is there already
+ * (what sk_entity_upsert does for an entity it finds, without resolving a
+ * key). SK_ENOTFOUND when there is no such entity. */
+int sk_entity_assert(sk_txn *t, sk_id id, const sk_assert *as);
 /* Reads entity ID; arrays are allocated in A. */
 int sk_entity_get(sk_txn *t, sk_id id, sk_arena *a, sk_entity *out);
 bool sk_entity_exists(sk_txn *t, sk_id id);

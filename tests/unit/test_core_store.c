@@ -141,6 +141,18 @@ static void test_upsert_sources(void **state)
     assert_int_equal(e.nasserts, 2);
     assert_memory_equal(e.key, "447700900123", e.key_len);
 
+    /* An assertion by id: once per source and grading, as an upsert. */
+    sk_source s3 = {.name = "anpr.csv", .sha256 = {3}, .user = "ana"};
+    assert_int_equal(sk_source_add(t, &s3), SK_OK);
+    sk_assert as3 = {s3.id, 0};
+    assert_int_equal(sk_entity_assert(t, ida, &as3), SK_OK);
+    assert_int_equal(sk_entity_assert(t, ida, &as3), SK_OK);
+    assert_int_equal(sk_entity_assert(t, ida, &a.assert), SK_OK);
+    assert_int_equal(sk_entity_get(t, ida, ar, &e), SK_OK);
+    assert_int_equal(e.nasserts, 3);
+    assert_int_equal(e.asserts[2].source, s3.id);
+    assert_int_equal(sk_entity_assert(t, ida + 1000, &as3), SK_ENOTFOUND);
+
     /* Links confirm instead of duplicating. */
     sk_id other = mk_entity(t, "phone", "07700 900999", NULL);
     sk_link_in l = {.src = ida, .dst = other, .type = intern(t, SK_DICT_LTYPE, "called"),
