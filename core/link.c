@@ -131,13 +131,6 @@ static int confirm(sk_txn *t, sk_id id, const sk_assert *as)
     return rc;
 }
 
-void sk_link_prefetch(const sk_txn *t, const sk_link_in *in)
-{
-    uint8_t dir = in->directed ? SK_DIR_OUT : SK_DIR_UNDIR;
-    sk__lf_prefetch(t, in->src);
-    sk__links_prefetch(t, in->src, in->dst, in->type, dir, in->t_start);
-}
-
 int sk_link_upsert(sk_txn *t, const sk_link_in *in, sk_id *out, bool *created)
 {
     *created = false;

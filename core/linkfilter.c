@@ -288,12 +288,6 @@ int sk__lf_check(sk_txn *t, sk_id entity, const uint8_t *rec)
     return filter_has(f, entity, rec) ? SK_LF_MAYBE : SK_LF_ABSENT;
 }
 
-void sk__lf_prefetch(const sk_txn *t, sk_id entity)
-{
-    if (t->lf)
-        __builtin_prefetch(t->lf->bits + rec_block(t->lf, entity) * BLOCK_WORDS);
-}
-
 void sk__lf_cover_add(sk_txn *t, sk_id entity, const uint8_t *rec)
 {
     if (!rec_is_in(rec))

@@ -318,15 +318,6 @@ static int links_build(sk_txn *t)
     return rc;
 }
 
-void sk__links_prefetch(const sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir,
-                        int64_t time)
-{
-    if (!t->links_on || !t->links.cap)
-        return;
-    link_want w = link_identity(src, dst, ltype, dir != SK_DIR_UNDIR, time);
-    __builtin_prefetch(&t->links.slot[link_hash(&w) & (t->links.cap - 1)]);
-}
-
 int sk__links_find(sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir, int64_t time,
                    sk_id *out)
 {

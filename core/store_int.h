@@ -247,9 +247,6 @@ int sk__keys_find(sk_txn *t, sk_sym etype, const char *key, size_t len, sk_id *o
 int sk__links_add(sk_txn *t, const sk_link *l);
 int sk__links_find(sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir,
                    int64_t time, sk_id *out);
-/* Asks the CPU for the slot sk__links_find of the same link will read. */
-void sk__links_prefetch(const sk_txn *t, sk_id src, sk_id dst, sk_sym ltype, uint8_t dir,
-                        int64_t time);
 /* Before a look-up in the store: flushes the spools when the table of T
  * that would have answered (keys, links) was dropped at its budget, so
  * that the store holds everything. */
@@ -273,8 +270,6 @@ void sk__lf_note(sk_txn *t, sk_id entity, const uint8_t *rec, unsigned end);
  * SK_ENOTFOUND); an error reading a candidate is returned as it is. */
 int sk__lf_find(sk_txn *t, sk_id entity, const uint8_t *rec, bool *known, sk_id *link);
 void sk__lf_free(sk_txn *t);
-/* Asks the CPU for the block sk__lf_check of ENTITY will read. */
-void sk__lf_prefetch(const sk_txn *t, sk_id entity);
 
 /* ---- linkrec.c: link records, 64 to a bucket ---- */
 /* A stored bucket, parsed: which slots are present and where they end. */

@@ -188,10 +188,8 @@ static int consume(imp_ctx *c, sk_txn *t, imp_writer *w, const imp_mapper *m, si
 }
 
 /* Items (about two a row) between a piece's prefetch and its resolving:
- * enough for the memory to answer, few enough to stay in the cache. Its
- * links' store look-ups are asked for half way, once its keys are in. */
+ * enough for the memory to answer, few enough to stay in the cache. */
 #define PREFETCH_AHEAD 4
-#define PREFETCH_LINKS 2
 
 /* One file through the spec's entity and link rules: read and mapped by
  * the pipe (on its own thread unless the options say otherwise), resolved
@@ -229,9 +227,6 @@ static int run_file(imp_ctx *c, sk_txn *t, imp_writer *w, imp_mapper *m, size_t 
         imp_item *ahead = imp_pipe_peek(p, PREFETCH_AHEAD);
         if (ahead && ahead->kind == IMP_ITEM_PIECE)
             imp_map_prefetch(w, &ahead->piece);
-        imp_item *near = imp_pipe_peek(p, PREFETCH_LINKS);
-        if (near && near->kind == IMP_ITEM_PIECE)
-            imp_map_prefetch_links(w, &near->piece);
         rc = consume(c, t, w, m, k, it, &rec);
     }
     imp_pipe_stop(p);

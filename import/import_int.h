@@ -742,12 +742,6 @@ int imp_map_resolve(const imp_mapper *m, imp_writer *w, imp_piece *p, imp_err *e
  * resolving them again, a lookup without effect, is skipped), and the
  * key-cache slots of its keys are prefetched. Changes nothing else. */
 void imp_map_prefetch(imp_writer *w, imp_piece *p);
-/* Looks up the ends of P's links in the key cache (whose slots
- * imp_map_prefetch asked for a little earlier) and, when both are known,
- * asks for what the store's upsert of each link will read. What it finds
- * stays in the piece for imp_map_resolve: an entity id found is right for
- * the whole import, whatever the cache forgets. */
-void imp_map_prefetch_links(imp_writer *w, imp_piece *p);
 /* Writes a resolved piece. Errors here are the store's. */
 int imp_map_write(imp_writer *w, imp_piece *p);
 /* The text of a column reference in REC, trimmed; empty when absent. */

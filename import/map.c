@@ -742,10 +742,7 @@ static int resolve_name(imp_writer *w, enum sk_dict dict, const char *name, size
 static int resolve_key(const imp_mapper *m, imp_writer *w, size_t i, imp_ment *me,
                        imp_err *e)
 {
-    /* imp_map_prefetch_links may have found it already: an entity id, once
-     * known, stays right for the whole import. */
-    if (me->known ||
-        (me->known = imp_writer_known(w, me->type, me->key, me->keylen, me->khash, &me->ref)))
+    if ((me->known = imp_writer_known(w, me->type, me->key, me->keylen, me->khash, &me->ref)))
         return SK_OK;
     char why[200];
     if (imp_writer_checkkey(w, me->tname, me->tlen, me->key, me->keylen, why,
@@ -779,30 +776,6 @@ int imp_map_resolve(const imp_mapper *m, imp_writer *w, imp_piece *p, imp_err *e
                               &ml->grade, e);
     }
     return rc;
-}
-
-void imp_map_prefetch_links(imp_writer *w, imp_piece *p)
-{
-    for (size_t i = 0; i < p->nlinks; i++) {
-        imp_mlink *ml = &p->links[i];
-        if (!ml->present || ml->type_named)
-            continue;
-        imp_ment *end[2] = {&p->ents[ml->in.src], &p->ents[ml->in.dst]};
-        bool both = true;
-        for (int k = 0; k < 2; k++) {
-            imp_ment *me = end[k];
-            if (me->check && !me->type_named && !me->known)
-                me->known = imp_writer_known(w, me->type, me->key, me->keylen, me->khash,
-                                             &me->ref);
-            both = both && me->present && me->known;
-        }
-        if (both) {
-            sk_link_in in = ml->in;
-            in.src = end[0]->ref >> 16;
-            in.dst = end[1]->ref >> 16;
-            sk_link_prefetch(w->t, &in);
-        }
-    }
 }
 
 void imp_map_prefetch(imp_writer *w, imp_piece *p)

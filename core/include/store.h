@@ -394,11 +394,6 @@ int sk_link_create(sk_txn *t, const sk_link_in *in, sk_id *out);
 /* Finds a link with the same ends, type, direction and time; when one
  * exists adds the assertion to it (*created false), otherwise creates it. */
 int sk_link_upsert(sk_txn *t, const sk_link_in *in, sk_id *out, bool *created);
-/* Asks the CPU to fetch what sk_link_upsert of IN will read first from
- * memory (the transaction's tables of links made and links that may
- * exist), so that an upsert a few rows later does not wait for it. Reads
- * nothing from the case and changes nothing. */
-void sk_link_prefetch(const sk_txn *t, const sk_link_in *in);
 int sk_link_get(sk_txn *t, sk_id id, sk_arena *a, sk_link *out);
 int sk_link_set_prop(sk_txn *t, sk_id id, sk_sym prop, const sk_value *v);
 int sk_link_delete(sk_txn *t, sk_id id);
