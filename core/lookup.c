@@ -97,64 +97,36 @@ int sk__lookup_settle(sk_txn *t, const sk_idtab *tab)
     return tab->full ? sk__spool_flush(t) : SK_OK;
 }
 
-/* Writes slot value V (hash << 32 | offset) into TAB, which has room
- * (idtab_add grows it). */
-static void place(sk_idtab *tab, uint64_t v)
-{
-    size_t j = SLOT_HASH(v) & (tab->cap - 1);
-    while (tab->slot[j])
-        j = (j + 1) & (tab->cap - 1);
-    tab->slot[j] = v;
-    tab->n++;
-}
-
-/* Places every pending item (a find must see them all). */
-static void place_pending(sk_idtab *tab)
-{
-    for (unsigned i = 0; i < tab->npend; i++)
-        place(tab, tab->pend[(tab->head + i) % SK_IDTAB_PENDING]);
-    tab->npend = tab->head = 0;
-}
-
 /* Adds ID (not below any id added before) with hash H; nothing once TAB
- * was dropped at its budget. At most two thirds of the slots are used,
- * pending items counted, so a miss reads about three slots (one or two
- * cache lines) and only an add grows or drops the table, never a find.
- * The item waits among the pending ones while its slot is fetched: an
- * import into a case holding a graph adds every link it makes and looks
- * up a few thousand, and a slot written at once is a cache miss each. */
+ * was dropped at its budget. At most two thirds of the slots are used:
+ * a miss then reads about three slots, in one or two cache lines. */
 static int idtab_add(sk_txn *t, sk_idtab *tab, uint32_t h, sk_id id)
 {
     if (tab->full)
         return SK_OK;
-    if (!tab->n && !tab->npend)
+    if (!tab->n)
         tab->base = id;
     if (id < tab->base || id - tab->base >= UINT32_MAX - 1)
         return sk_txn_fail(t, SK_ELIMIT, "too many items created in one transaction");
-    if ((tab->n + tab->npend + 1) * 3 > tab->cap * 2) {
+    if ((tab->n + 1) * 3 > tab->cap * 2) {
         int rc = grow_index(t, tab);
         if (rc || tab->full)
             return rc;
     }
-    uint64_t v = (uint64_t)h << 32 | (uint32_t)(id - tab->base + 1);
-    __builtin_prefetch(&tab->slot[h & (tab->cap - 1)], 1);
-    if (tab->npend < SK_IDTAB_PENDING) {
-        tab->pend[(tab->head + tab->npend++) % SK_IDTAB_PENDING] = v;
-        return SK_OK;
-    }
-    place(tab, tab->pend[tab->head]);
-    tab->pend[tab->head] = v;
-    tab->head = (tab->head + 1) % SK_IDTAB_PENDING;
+    size_t j = h & (tab->cap - 1);
+    while (tab->slot[j])
+        j = (j + 1) & (tab->cap - 1);
+    tab->slot[j] = (uint64_t)h << 32 | (uint32_t)(id - tab->base + 1);
+    tab->n++;
     return SK_OK;
 }
 
 /* Calls MATCH for each id whose hash is H until it returns other than
  * SK_ENOTFOUND (found, or an error). */
 typedef int (*match_fn)(sk_txn *t, sk_id id, const void *want);
-static int idtab_find(sk_txn *t, sk_idtab *tab, uint32_t h, match_fn match,
+static int idtab_find(sk_txn *t, const sk_idtab *tab, uint32_t h, match_fn match,
                       const void *want, sk_id *out)
 {
-    place_pending(tab);
     if (!tab->n)
         return SK_ENOTFOUND;
     for (size_t j = h & (tab->cap - 1); tab->slot[j]; j = (j + 1) & (tab->cap - 1)) {

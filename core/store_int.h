@@ -83,17 +83,11 @@ void sk__audit_queue_free(sk_store *s);
  * open-addressing index whose slots hold an id (as an offset from BASE)
  * and 32 bits of its item's hash, so a probe reads one place in memory; a
  * hit is a candidate the caller verifies against the record. */
-#define SK_IDTAB_PENDING 16
 typedef struct sk_idtab {
     uint64_t *slot;              /* hash << 32 | id - base + 1; 0 = empty */
     size_t cap, n;               /* slots (a power of two), used */
     sk_id base;                  /* the first id added */
     bool full;                   /* dropped at its budget: ask the store */
-    /* Items added but not yet in a slot, oldest at HEAD: each slot is
-     * prefetched when its item arrives and written SK_IDTAB_PENDING adds
-     * later, so adds do not wait for memory; a find places them first. */
-    uint64_t pend[SK_IDTAB_PENDING]; /* hash << 32 | id - base + 1 */
-    unsigned npend, head;
 } sk_idtab;
 
 typedef struct sk_buf {
