@@ -148,6 +148,19 @@ static int keep_link(const sk_pg_link *l, void *ctx)
     return SK_OK;
 }
 
+/* Creates link IN, counts it and commits every batch (cycle). */
+static int create_link(load_ctx *c, const sk_link_in *in)
+{
+    sk_id id;
+    int rc = sk_link_create(c->t, in, &id);
+    if (rc) {
+        fprintf(stderr, "link: %s\n", sk_txn_errmsg(c->t));
+        return rc;
+    }
+    c->links++;
+    return cycle(c);
+}
+
 /* pregen: creates the kept links; the clock starts here. */
 static int create_kept(load_ctx *c)
 {
@@ -163,14 +176,8 @@ static int create_kept(load_ctx *c)
             .t_start = p->t_start,
             .t_end = p->t_start == SK_NO_TIME ? SK_NO_TIME : p->t_start + p->dur,
         };
-        sk_id id;
-        int rc = sk_link_create(c->t, &in, &id);
-        if (rc) {
-            fprintf(stderr, "link: %s\n", sk_txn_errmsg(c->t));
-            return rc;
-        }
-        c->links++;
-        if ((rc = cycle(c)) != SK_OK)
+        int rc = create_link(c, &in);
+        if (rc)
             return rc;
     }
     return SK_OK;
@@ -192,14 +199,7 @@ static int on_link(const sk_pg_link *l, void *ctx)
         .t_end = l->time == SK_PG_NO_TIME ? SK_NO_TIME
                  : l->time + (l->duration > 0 ? l->duration : 0),
     };
-    sk_id id;
-    int rc = sk_link_create(c->t, &in, &id);
-    if (rc) {
-        fprintf(stderr, "link: %s\n", sk_txn_errmsg(c->t));
-        return rc;
-    }
-    c->links++;
-    return cycle(c);
+    return create_link(c, &in);
 }
 
 static void scan_adjacency(bench_case *bc, sk_store *s)
