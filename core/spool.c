@@ -7,9 +7,11 @@
  *
  * A write transaction always spools adjacency and time records; in bulk
  * mode (sk_txn_bulk) it spools every index record. When the records held
- * in memory pass the transaction's budget, every spool is sorted and
- * written as a sorted run to a temporary file beside the case (unlinked as
- * soon as it is made, so nothing is left behind by a crash). A flush — at
+ * in memory pass half the transaction's budget, they are handed to a
+ * thread of their own (a spill) which sorts each spool's records and
+ * writes them as a sorted run to a temporary file beside the case
+ * (unlinked as soon as it is made, so nothing is left behind by a crash),
+ * while the transaction fills the spools again. A flush — at
  * commit, or at the first operation that reads or deletes index entries —
  * merges each database's runs with what is still in memory and writes the
  * result in one ordered pass. A flush ends bulk mode.
@@ -17,13 +19,15 @@
  * Invariants: records are ordered as LMDB orders them (spool_int.h);
  * identical records are written once, as LMDB keeps one copy of a
  * duplicate; the memory the spools hold and the largest one sort needs
- * (t->spooled + t->spool_scratch, see sort_scratch) stays under the
- * budget between calls.
+ * (t->spooled + t->spool_scratch, see sort_scratch) stays under half the
+ * budget between calls, and so does that of the spill in progress; one
+ * spill runs at a time.
  */
 #include "spool_int.h"
 
 #include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +48,30 @@ typedef struct sk_spool {
     uint8_t *data;   /* the records in memory, in arrival order */
     size_t len, cap; /* bytes used and allocated in data */
     size_t n;        /* records in data */
+    uint8_t *spare;  /* a buffer a spill gave back, for the next one */
+    size_t spare_cap;
+    /* While a spill runs its thread owns these; the transaction the rest. */
     int fd;          /* the temporary file of the runs; -1 before the first */
     off_t fend;      /* bytes written to fd */
     struct run *runs;
     size_t nruns, caprun;
 } sk_spool;
+
+/* The records of one spool a spill sorts and writes. */
+typedef struct spill_part {
+    sk_spool *sp;
+    uint8_t *data;
+    size_t len, cap, n;
+} spill_part;
+
+typedef struct sk_spill {
+    pthread_t th;
+    bool running;    /* started and not yet waited for */
+    bool threaded;   /* on its own thread (else it ran when started) */
+    spill_part part[DB_COUNT];
+    size_t nparts;
+    int err;         /* errno of a failed write, ENOMEM, or 0 */
+} sk_spill;
 
 /* The databases whose every record has one key length and one data
  * length, spooled as key||data without a header (spool_int.h). */
@@ -113,45 +136,116 @@ static int open_runs(sk_txn *t, sk_spool *sp)
     return SK_OK;
 }
 
-static int write_all(sk_txn *t, int fd, const uint8_t *p, size_t n)
+/* 0, or the errno of a failed write. */
+static int write_fd(int fd, const uint8_t *p, size_t n)
 {
     while (n) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return io_fail(t, w < 0 ? errno : ENOSPC, "writing a sorted run");
+            return w < 0 ? errno : ENOSPC;
         p += w;
         n -= (size_t)w;
     }
+    return 0;
+}
+
+/* ---- spilling, on a thread of its own ---- */
+
+/* Sorts the records of P and appends them to its spool's file as a run
+ * (room for which was made when the spill started). 0 or an errno. */
+static int spill_part_write(spill_part *p)
+{
+    sk_spool *sp = p->sp;
+    if (sk__spool_sort(&p->data, &p->cap, p->len, p->n, sp->fsize))
+        return ENOMEM;
+    int err = write_fd(sp->fd, p->data, p->len);
+    if (err)
+        return err;
+    sp->runs[sp->nruns++] = (struct run){sp->fend, p->len};
+    sp->fend += (off_t)p->len;
+    return 0;
+}
+
+static void *spill_run(void *arg)
+{
+    sk_spill *j = arg;
+    for (size_t i = 0; i < j->nparts && !j->err; i++)
+        j->err = spill_part_write(&j->part[i]);
+    return NULL;
+}
+
+/* Waits for the spill in progress, gives its buffers back to their spools
+ * for the next one, and fails T with the spill's error. */
+static int spill_wait(sk_txn *t)
+{
+    sk_spill *j = t->spill;
+    if (!j || !j->running)
+        return SK_OK;
+    if (j->threaded)
+        pthread_join(j->th, NULL);
+    j->running = false;
+    for (size_t i = 0; i < j->nparts; i++) {
+        spill_part *p = &j->part[i];
+        if (!p->sp->spare) {
+            p->sp->spare = p->data;
+            p->sp->spare_cap = p->cap;
+        } else {
+            free(p->data);
+        }
+    }
+    j->nparts = 0;
+    if (!j->err)
+        return SK_OK;
+    int err = j->err;
+    j->err = 0;
+    return err == ENOMEM ? sk_txn_fail(t, SK_ENOMEM, "out of memory")
+                         : io_fail(t, err, "writing a sorted run");
+}
+
+/* Readies SP's file and list of runs for one more run. */
+static int spill_room(sk_txn *t, sk_spool *sp)
+{
+    int rc = sp->fd < 0 ? open_runs(t, sp) : SK_OK;
+    if (rc || sp->nruns < sp->caprun)
+        return rc;
+    size_t cap = sp->caprun ? sp->caprun * 2 : 8;
+    struct run *r = realloc(sp->runs, cap * sizeof *r);
+    if (!r)
+        return sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    sp->runs = r;
+    sp->caprun = cap;
     return SK_OK;
 }
 
-/* Sorts what SP holds and writes it to its file as one run. */
-static int spill(sk_txn *t, sk_spool *sp)
+/* Hands every spool's records to a spill (once the last one has ended)
+ * and starts the spools again on their spare buffers. Without a thread
+ * the spill runs here. */
+static int spill_all(sk_txn *t)
 {
-    if (!sp->n)
-        return SK_OK;
-    int rc = sp->fd < 0 ? open_runs(t, sp) : SK_OK;
-    if (rc)
-        return rc;
-    if (sp->nruns == sp->caprun) {
-        size_t cap = sp->caprun ? sp->caprun * 2 : 8;
-        struct run *r = realloc(sp->runs, cap * sizeof *r);
-        if (!r)
-            return sk_txn_fail(t, SK_ENOMEM, "out of memory");
-        sp->runs = r;
-        sp->caprun = cap;
+    int rc = spill_wait(t);
+    if (!rc && !t->spill && !(t->spill = calloc(1, sizeof *t->spill)))
+        rc = sk_txn_fail(t, SK_ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < DB_COUNT; i++) {
+        sk_spool *sp = t->spool[i];
+        if (!sp || !sp->n || (rc = spill_room(t, sp)) != SK_OK)
+            continue;
+        t->spill->part[t->spill->nparts++] =
+            (spill_part){.sp = sp, .data = sp->data, .len = sp->len, .cap = sp->cap, .n = sp->n};
+        sp->data = sp->spare;
+        sp->cap = sp->spare_cap;
+        sp->spare = NULL;
+        sp->spare_cap = sp->len = sp->n = 0;
     }
-    rc = sort_spool(t, sp);
-    if (!rc)
-        rc = write_all(t, sp->fd, sp->data, sp->len);
     if (rc)
-        return rc;
-    sp->runs[sp->nruns++] = (struct run){sp->fend, sp->len};
-    sp->fend += (off_t)sp->len;
-    t->spooled -= sp->len;
-    sp->len = sp->n = 0;
+        return rc; /* the parts taken are freed with the transaction */
+    t->spooled = t->spool_scratch = 0;
+    sk_spill *j = t->spill;
+    j->running = true;
+    j->threaded = pthread_create(&j->th, NULL, spill_run, j) == 0;
+    if (!j->threaded)
+        spill_run(j);
     return SK_OK;
 }
 
@@ -408,12 +502,23 @@ static void spool_free(sk_spool *sp)
     if (sp->fd >= 0)
         close(sp->fd);
     free(sp->data);
+    free(sp->spare);
     free(sp->runs);
     free(sp);
 }
 
 void sk__spool_discard(sk_txn *t)
 {
+    /* A spill in progress uses the spools: it ends first. Its error, if
+     * any, no longer matters (the transaction has failed or ended). */
+    if (t->spill) {
+        if (t->spill->running && t->spill->threaded)
+            pthread_join(t->spill->th, NULL);
+        for (size_t i = 0; i < t->spill->nparts; i++)
+            free(t->spill->part[i].data);
+        free(t->spill);
+        t->spill = NULL;
+    }
     for (int i = 0; i < DB_COUNT; i++) {
         spool_free(t->spool[i]);
         t->spool[i] = NULL;
@@ -424,17 +529,6 @@ void sk__spool_discard(sk_txn *t)
     sk__idtab_free(&t->links);
     t->links_from = 0;
     t->links_on = false;
-}
-
-static int spill_all(sk_txn *t)
-{
-    for (int i = 0; i < DB_COUNT; i++) {
-        int rc = t->spool[i] ? spill(t, t->spool[i]) : SK_OK;
-        if (rc)
-            return rc;
-    }
-    t->spool_scratch = 0;
-    return SK_OK;
 }
 
 int sk__spool_add(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void *v,
@@ -480,7 +574,7 @@ int sk__spool_add(sk_txn *t, enum sk_db db, const void *k, size_t kl, const void
     size_t scratch = sort_scratch(sp);
     if (scratch > t->spool_scratch)
         t->spool_scratch = scratch;
-    if (t->spooled + t->spool_scratch <= (t->budget ? t->budget : SK_SPOOL_BUDGET))
+    if (t->spooled + t->spool_scratch <= (t->budget ? t->budget : SK_SPOOL_BUDGET) / 2)
         return SK_OK;
     return spill_all(t);
 }
@@ -489,7 +583,7 @@ int sk__spool_flush(sk_txn *t)
 {
     if (t->poisoned)
         return SK_EPOISONED;
-    int rc = SK_OK;
+    int rc = spill_wait(t);
     for (int i = 0; !rc && i < DB_COUNT; i++) {
         sk_spool *sp = t->spool[i];
         if (sp && (sp->n || sp->nruns))
@@ -501,8 +595,10 @@ int sk__spool_flush(sk_txn *t)
     return rc;
 }
 
-size_t sk__spool_runs(const sk_txn *t)
+size_t sk__spool_runs(sk_txn *t)
 {
+    if (spill_wait(t))
+        return 0;
     size_t n = 0;
     for (int i = 0; i < DB_COUNT; i++)
         n += t->spool[i] ? t->spool[i]->nruns : 0;
@@ -511,6 +607,9 @@ size_t sk__spool_runs(const sk_txn *t)
 
 int sk__spool_settle(sk_txn *t, enum sk_db db)
 {
+    int rc = spill_wait(t);
+    if (rc)
+        return rc;
     if (!t->bulk) {
         bool any = false;
         for (int i = 0; i < DB_COUNT && !any; i++) {

@@ -115,6 +115,7 @@ struct sk_txn {
                                     read or wrote and has not deleted since */
     size_t ent_seen_words;
     struct sk_spool *spool[DB_COUNT]; /* index records not yet written (spool.c) */
+    struct sk_spill *spill;      /* spools being sorted and written to runs */
     size_t spooled;              /* bytes the spools hold in memory */
     size_t spool_scratch;        /* the most one spool's sort needs besides (spool.c) */
     size_t budget;               /* spooled bytes that force a spill or flush */
@@ -226,8 +227,9 @@ int sk__spool_flush(sk_txn *t);
 int sk__spool_settle(sk_txn *t, enum sk_db db);
 /* Frees the spools, their runs and the lookup tables (abort, commit). */
 void sk__spool_discard(sk_txn *t);
-/* Sorted runs written to disk so far in this transaction (bulk mode). */
-size_t sk__spool_runs(const sk_txn *t);
+/* Sorted runs written to disk so far in this transaction (bulk mode),
+ * once the spill in progress has ended. */
+size_t sk__spool_runs(sk_txn *t);
 
 /* ---- lookup.c: what a transaction finds before its indexes are written ---- */
 /* Bytes each table may take; past it the table is dropped and the spools
