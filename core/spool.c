@@ -33,30 +33,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RUN_BUF ((size_t)1 << 20)  /* most a merge reads of a run at a time */
-#define RUN_BUF_MIN ((size_t)4096) /* least (more than a record) */
-
-struct run {
-    off_t off;       /* where the run starts in the spool's file */
-    uint64_t len;    /* its bytes */
-};
-
-typedef struct sk_spool {
-    enum sk_db db;
-    size_t fklen;    /* fixed-size records (spool_int.h): the key's length */
-    size_t fsize;    /* and the record's (key||data); 0: records with a header */
-    uint8_t *data;   /* the records in memory, in arrival order */
-    size_t len, cap; /* bytes used and allocated in data */
-    size_t n;        /* records in data */
-    uint8_t *spare;  /* a buffer a spill gave back, for the next one */
-    size_t spare_cap;
-    /* While a spill runs its thread owns these; the transaction the rest. */
-    int fd;          /* the temporary file of the runs; -1 before the first */
-    off_t fend;      /* bytes written to fd */
-    struct run *runs;
-    size_t nruns, caprun;
-} sk_spool;
-
 /* The records of one spool a spill sorts and writes. */
 typedef struct spill_part {
     sk_spool *sp;
@@ -83,18 +59,6 @@ static const struct {
     [DB_TYPE] = {4, IDX_ID},
 };
 
-static inline size_t sp_rec_size(size_t fsize, const uint8_t *r)
-{
-    return fsize ? fsize : rec_size(r);
-}
-
-/* Sorts the records of SP in place (SP->data ends up in order). */
-static int sort_spool(sk_txn *t, sk_spool *sp)
-{
-    int rc = sk__spool_sort(&sp->data, &sp->cap, sp->len, sp->n, sp->fsize);
-    return rc ? sk_txn_fail(t, rc, "out of memory") : SK_OK;
-}
-
 /* The scratch sorting SP needs besides its records: a copy of fixed-size
  * records, or two 16-byte references per record and a copy. The spools
  * are sorted one at a time, each scratch freed before the next sort, so
@@ -110,7 +74,7 @@ static size_t sort_scratch(const sk_spool *sp)
 
 /* ---- runs in a temporary file ---- */
 
-static int io_fail(sk_txn *t, int err, const char *what)
+int sk__spool_io_fail(sk_txn *t, int err, const char *what)
 {
     if (err == ENOSPC || err == EFBIG || err == EDQUOT)
         return sk_txn_fail(t, SK_EDISKFULL,
@@ -129,7 +93,7 @@ static int open_runs(sk_txn *t, sk_spool *sp)
     snprintf(tmpl, sizeof tmpl, "%s/.skein-bulk-XXXXXX", dirname(dir));
     int fd = mkstemp(tmpl);
     if (fd < 0)
-        return io_fail(t, errno, "cannot make a temporary file");
+        return sk__spool_io_fail(t, errno, "cannot make a temporary file");
     unlink(tmpl);
     sp->fd = fd;
     sp->fend = 0;
@@ -201,7 +165,7 @@ static int spill_wait(sk_txn *t)
     int err = j->err;
     j->err = 0;
     return err == ENOMEM ? sk_txn_fail(t, SK_ENOMEM, "out of memory")
-                         : io_fail(t, err, "writing a sorted run");
+                         : sk__spool_io_fail(t, err, "writing a sorted run");
 }
 
 /* Readies SP's file and list of runs for one more run. */
@@ -247,250 +211,6 @@ static int spill_all(sk_txn *t)
     if (!j->threaded)
         spill_run(j);
     return SK_OK;
-}
-
-/* ---- merging runs and memory ---- */
-
-typedef struct source {
-    const uint8_t *rec;      /* current record; NULL when exhausted */
-    size_t fsize;            /* the spool's fixed record size, 0 if none */
-    bool in_memory;          /* the records still in memory, else a run */
-    const uint8_t *mem, *mem_end;
-    /* a run */
-    int fd;
-    off_t off;               /* next byte to read */
-    uint64_t left;           /* bytes of the run not yet read */
-    uint8_t *buf;
-    size_t blen, bpos, bcap;
-} source;
-
-static int src_next(sk_txn *t, source *s)
-{
-    if (s->in_memory) {
-        s->rec = s->mem < s->mem_end ? s->mem : NULL;
-        if (s->rec)
-            s->mem += sp_rec_size(s->fsize, s->rec);
-        return SK_OK;
-    }
-    size_t avail = s->blen - s->bpos;
-    size_t least = s->fsize ? s->fsize : REC_HDR;
-    if (avail < least || avail < sp_rec_size(s->fsize, s->buf + s->bpos)) {
-        if (avail == 0 && s->left == 0) {
-            s->rec = NULL;
-            return SK_OK;
-        }
-        memmove(s->buf, s->buf + s->bpos, avail);
-        s->blen = avail;
-        s->bpos = 0;
-        while (s->left && s->blen < s->bcap) {
-            size_t want = s->bcap - s->blen < s->left ? s->bcap - s->blen : (size_t)s->left;
-            ssize_t r = pread(s->fd, s->buf + s->blen, want, s->off);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                return io_fail(t, r < 0 ? errno : EIO, "reading a sorted run");
-            s->blen += (size_t)r;
-            s->off += r;
-            s->left -= (uint64_t)r;
-        }
-        avail = s->blen;
-        if (avail < least || avail < sp_rec_size(s->fsize, s->buf))
-            return sk_txn_fail(t, SK_EIO, "%s: a sorted run of the index writes is truncated",
-                               t->s->path);
-    }
-    s->rec = s->buf + s->bpos;
-    s->bpos += sp_rec_size(s->fsize, s->rec);
-    return SK_OK;
-}
-
-static inline int src_cmp(const source *a, const source *b)
-{
-    return a->fsize ? fixed_cmp(a->rec, b->rec, a->fsize) : rec_cmp(a->rec, b->rec);
-}
-
-/* A binary min-heap of sources by current record. */
-static void heap_down(source **h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && src_cmp(h[l], h[m]) < 0)
-            m = l;
-        if (l + 1 < n && src_cmp(h[l + 1], h[m]) < 0)
-            m = l + 1;
-        if (m == i)
-            return;
-        source *x = h[i];
-        h[i] = h[m];
-        h[m] = x;
-        i = m;
-    }
-}
-
-/* ---- writing into LMDB ----
- *
- * Records arrive in order. While they sort at or before the database's
- * last key they are put normally; from the first one after it, every key
- * is appended, and the data items of one key go in one MDB_MULTIPLE put
- * (DUPFIXED), appended to the key's run of duplicates. */
-
-typedef struct writer {
-    sk_txn *t;
-    enum sk_db db;
-    MDB_cursor *c;
-    bool dup;                /* a DUPSORT|DUPFIXED database */
-    bool append;             /* every record from here on sorts last */
-    uint8_t last[512];       /* the database's last key before the flush */
-    size_t lastlen;
-    bool empty;              /* the database was empty */
-    uint8_t key[512];        /* key of the pending group */
-    size_t klen;
-    uint8_t *vals;           /* data items of the pending group, contiguous */
-    size_t vlen, nvals, capvals;
-    bool have;               /* a group is pending */
-} writer;
-
-static int put_group(writer *w)
-{
-    if (!w->have)
-        return SK_OK;
-    w->have = false;
-    MDB_val k = {w->klen, w->key};
-    int rc;
-    if (w->db == DB_ADJ)
-        return sk__adj_put_run(w->t, w->c, be_get(w->key, w->klen), w->vals, w->nvals,
-                               w->append);
-    if (w->append && w->dup && w->nvals > 1) {
-        MDB_val v[2] = {{w->vlen, w->vals}, {w->nvals, NULL}};
-        rc = mdb_cursor_put(w->c, &k, v, MDB_APPEND | MDB_APPENDDUP | MDB_MULTIPLE);
-    } else {
-        rc = 0;
-        for (size_t i = 0; !rc && i < w->nvals; i++) {
-            MDB_val v = {w->vlen, w->vals + i * w->vlen};
-            unsigned flags = !w->append ? 0 : i ? MDB_APPENDDUP : MDB_APPEND;
-            rc = mdb_cursor_put(w->c, &k, &v, flags);
-        }
-    }
-    return rc ? sk__mdb_fail(w->t, rc, "writing an index") : SK_OK;
-}
-
-static int writer_add(writer *w, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
-{
-    if (w->have && kl == w->klen && memcmp(k, w->key, kl) == 0) {
-        const uint8_t *prev = w->vals + (w->nvals - 1) * w->vlen;
-        /* A repeated record (or a repeated key where there are no duplicates). */
-        if (!w->dup || (vl == w->vlen && memcmp(prev, v, vl) == 0))
-            return SK_OK;
-        if (vl != w->vlen)
-            return sk_txn_fail(w->t, SK_ECORRUPT, "index records of unequal size");
-    } else {
-        int rc = put_group(w);
-        if (rc)
-            return rc;
-        if (!w->append && (w->empty || bytes_cmp(k, kl, w->last, w->lastlen) > 0))
-            w->append = true;
-        memcpy(w->key, k, kl);
-        w->klen = kl;
-        w->vlen = vl;
-        w->nvals = 0;
-        w->have = true;
-    }
-    if ((w->nvals + 1) * vl > w->capvals) {
-        size_t cap = w->capvals ? w->capvals * 2 : 4096;
-        while (cap < (w->nvals + 1) * vl)
-            cap *= 2;
-        uint8_t *p = realloc(w->vals, cap);
-        if (!p)
-            return sk_txn_fail(w->t, SK_ENOMEM, "out of memory");
-        w->vals = p;
-        w->capvals = cap;
-    }
-    memcpy(w->vals + w->nvals * vl, v, vl);
-    w->nvals++;
-    return SK_OK;
-}
-
-static int writer_open(sk_txn *t, enum sk_db db, writer *w)
-{
-    /* Adjacency records go into chunks (adjchunk.c), a key's run at once. */
-    *w = (writer){.t = t, .db = db, .dup = db != DB_KEY};
-    int rc = mdb_cursor_open(t->txn, t->s->dbi[db], &w->c);
-    if (rc)
-        return sk__mdb_fail(t, rc, "index");
-    MDB_val k, v;
-    rc = mdb_cursor_get(w->c, &k, &v, MDB_LAST);
-    if (rc == MDB_NOTFOUND) {
-        w->empty = true;
-    } else if (rc) {
-        mdb_cursor_close(w->c);
-        return sk__mdb_fail(t, rc, "index");
-    } else {
-        w->lastlen = k.mv_size;
-        memcpy(w->last, k.mv_data, k.mv_size);
-    }
-    return SK_OK;
-}
-
-static void writer_close(writer *w)
-{
-    mdb_cursor_close(w->c);
-    free(w->vals);
-}
-
-/* Writes every record of SP (its runs and its memory) into its database. */
-static int write_spool(sk_txn *t, sk_spool *sp)
-{
-    size_t nsrc = sp->nruns + 1;
-    source *srcs = calloc(nsrc, sizeof *srcs);
-    source **heap = calloc(nsrc, sizeof *heap);
-    int rc = srcs && heap ? sort_spool(t, sp) : sk_txn_fail(t, SK_ENOMEM, "out of memory");
-    if (!rc)
-        srcs[0] = (source){.in_memory = true, .fsize = sp->fsize, .mem = sp->data,
-                           .mem_end = sp->data + sp->len};
-    /* The read buffers share the budget; each holds at least a record. */
-    size_t bcap = (t->budget ? t->budget : SK_SPOOL_BUDGET) / (sp->nruns + 1);
-    bcap = bcap < RUN_BUF_MIN ? RUN_BUF_MIN : bcap > RUN_BUF ? RUN_BUF : bcap;
-    for (size_t i = 0; !rc && i < sp->nruns; i++) {
-        srcs[i + 1] = (source){.fsize = sp->fsize, .fd = sp->fd, .off = sp->runs[i].off,
-                               .left = sp->runs[i].len,
-                               .buf = malloc(bcap), .bcap = bcap};
-        if (!srcs[i + 1].buf)
-            rc = sk_txn_fail(t, SK_ENOMEM, "out of memory");
-    }
-    size_t nh = 0;
-    for (size_t i = 0; !rc && i < nsrc; i++) {
-        rc = src_next(t, &srcs[i]);
-        if (!rc && srcs[i].rec)
-            heap[nh++] = &srcs[i];
-    }
-    for (size_t i = nh; i-- > 0;)
-        heap_down(heap, nh, i);
-    writer w;
-    if (!rc)
-        rc = writer_open(t, sp->db, &w);
-    if (!rc) {
-        while (!rc && nh) {
-            source *s = heap[0];
-            const uint8_t *r = s->rec;
-            if (sp->fsize)
-                rc = writer_add(&w, r, sp->fklen, r + sp->fklen, sp->fsize - sp->fklen);
-            else
-                rc = writer_add(&w, r + REC_HDR, rec_klen(r), r + REC_HDR + rec_klen(r),
-                                rec_vlen(r));
-            if (!rc)
-                rc = src_next(t, s);
-            if (!rc && !s->rec)
-                heap[0] = heap[--nh];
-            heap_down(heap, nh, 0);
-        }
-        if (!rc)
-            rc = put_group(&w);
-        writer_close(&w);
-    }
-    for (size_t i = 1; srcs && i < nsrc; i++)
-        free(srcs[i].buf);
-    free(srcs);
-    free(heap);
-    return rc;
 }
 
 /* ---- the spools of a transaction ---- */
@@ -587,7 +307,7 @@ int sk__spool_flush(sk_txn *t)
     for (int i = 0; !rc && i < DB_COUNT; i++) {
         sk_spool *sp = t->spool[i];
         if (sp && (sp->n || sp->nruns))
-            rc = write_spool(t, sp);
+            rc = sk__spool_write(t, sp);
     }
     size_t budget = t->budget;
     sk__spool_discard(t);

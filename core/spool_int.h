@@ -16,6 +16,8 @@
 
 #include "store_int.h"
 
+#include <sys/types.h>
+
 #define REC_HDR 4
 #define MAX_REC (REC_HDR + 512 + 512)   /* LMDB keys and duplicates: 511 bytes */
 
@@ -72,6 +74,42 @@ static inline int fixed_cmp(const uint8_t *a, const uint8_t *b, size_t l)
     }
     return memcmp(a, b, l);
 }
+
+/* A sorted run in a spool's temporary file. */
+struct run {
+    off_t off;       /* where the run starts in the file */
+    uint64_t len;    /* its bytes */
+};
+
+/* The records of one database waiting to be written (spool.c). */
+typedef struct sk_spool {
+    enum sk_db db;
+    size_t fklen;    /* fixed-size records: the key's length */
+    size_t fsize;    /* and the record's (key||data); 0: records with a header */
+    uint8_t *data;   /* the records in memory, in arrival order */
+    size_t len, cap; /* bytes used and allocated in data */
+    size_t n;        /* records in data */
+    uint8_t *spare;  /* a buffer a spill gave back, for the next one */
+    size_t spare_cap;
+    /* While a spill runs its thread owns these; the transaction the rest. */
+    int fd;          /* the temporary file of the runs; -1 before the first */
+    off_t fend;      /* bytes written to fd */
+    struct run *runs;
+    size_t nruns, caprun;
+} sk_spool;
+
+static inline size_t sp_rec_size(size_t fsize, const uint8_t *r)
+{
+    return fsize ? fsize : rec_size(r);
+}
+
+/* Fails T for ERR (an errno) met doing WHAT with the runs' file: a full
+ * disk as SK_EDISKFULL, anything else as SK_EIO. */
+int sk__spool_io_fail(sk_txn *t, int err, const char *what);
+
+/* Writes every record of SP (its runs and its memory), merged in order,
+ * into its database (spool_merge.c). */
+int sk__spool_write(sk_txn *t, sk_spool *sp);
 
 /* Sorts the N records (LEN bytes) at *DATA, allocated CAP bytes, into LMDB's
  * order; *DATA and *CAP may be replaced. FIXED_SIZE: the size of every
