@@ -63,7 +63,7 @@ static int src_next(source *s)
             if (r < 0 && errno == EINTR)
                 continue;
             if (r <= 0)
-                return r < 0 ? errno : EIO;
+                return r < 0 ? errno : ETRUNC; /* the file ends inside the run */
             s->blen += (size_t)r;
             s->off += r;
             s->left -= (uint64_t)r;
