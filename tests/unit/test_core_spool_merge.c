@@ -116,28 +116,50 @@ static void expect_empty(sk_store *s, enum sk_db db)
     expect_db(s, db, NULL, 0);
 }
 
+/* A new case and a write transaction on it whose spools spill past a
+ * small budget. */
+typedef struct fixture {
+    char dir[64], path[96];
+    sk_store *s;
+    sk_txn *t;
+} fixture;
+
+static int spilling_txn(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f || test_case_open("spoolm", f->dir, sizeof f->dir, f->path, sizeof f->path, &f->s))
+        return -1;
+    if (sk_txn_begin(f->s, true, &f->t) != SK_OK)
+        return -1;
+    f->t->budget = BUDGET;
+    *state = f;
+    return 0;
+}
+
+/* Closes the case (the transaction has ended: committed or failed). */
+static int case_gone(void **state)
+{
+    fixture *f = *state;
+    int rc = test_case_close(f->s, f->dir);
+    free(f);
+    return rc;
+}
+
 /* Hundreds of runs of two databases, merged at commit: every distinct
  * record once, in LMDB's order. */
 static void test_runs_merged(void **state)
 {
-    (void)state;
-    char dir[64], path[96];
-    sk_store *s;
-    assert_int_equal(test_case_open("spoolm", dir, sizeof dir, path, sizeof path, &s), 0);
+    fixture *f = *state;
     rec *prop = make(DB_PROP, N_REC, 7), *time = make(DB_TIME, N_REC, 11);
-    sk_txn *t;
-    assert_int_equal(sk_txn_begin(s, true, &t), SK_OK);
-    t->budget = BUDGET;
-    spool_all(t, DB_PROP, prop, N_REC / 2);
-    spool_all(t, DB_TIME, time, N_REC);
-    spool_all(t, DB_PROP, prop + N_REC / 2, N_REC - N_REC / 2);
-    assert_true(sk__spool_runs(t) > 100);
-    assert_int_equal(sk_txn_commit(t), SK_OK);
-    expect_db(s, DB_PROP, prop, distinct(prop, N_REC));
-    expect_db(s, DB_TIME, time, distinct(time, N_REC));
+    spool_all(f->t, DB_PROP, prop, N_REC / 2);
+    spool_all(f->t, DB_TIME, time, N_REC);
+    spool_all(f->t, DB_PROP, prop + N_REC / 2, N_REC - N_REC / 2);
+    assert_true(sk__spool_runs(f->t) > 100);
+    assert_int_equal(sk_txn_commit(f->t), SK_OK);
+    expect_db(f->s, DB_PROP, prop, distinct(prop, N_REC));
+    expect_db(f->s, DB_TIME, time, distinct(time, N_REC));
     free(prop);
     free(time);
-    assert_int_equal(test_case_close(s, dir), 0);
 }
 
 /* Two records of one key whose data differ in size (which the index
@@ -146,55 +168,42 @@ static void test_runs_merged(void **state)
  * stopped, and the case holds none of it. */
 static void test_refused_record_stops_merge(void **state)
 {
-    (void)state;
-    char dir[64], path[96];
-    sk_store *s;
-    assert_int_equal(test_case_open("spoolm", dir, sizeof dir, path, sizeof path, &s), 0);
-    rec *prop = make(DB_PROP, N_REC, 13);
-    sk_txn *t;
-    assert_int_equal(sk_txn_begin(s, true, &t), SK_OK);
-    t->budget = BUDGET;
+    fixture *f = *state;
     static const uint8_t v8[8] = {0}, v9[9] = {0};
-    assert_int_equal(sk__spool_add(t, DB_PROP, "", 0, v8, 8), SK_OK);
-    assert_int_equal(sk__spool_add(t, DB_PROP, "", 0, v9, 9), SK_OK);
-    spool_all(t, DB_PROP, prop, N_REC);
-    assert_true(sk__spool_runs(t) > 10);
-    assert_int_equal(sk_txn_commit(t), SK_ECORRUPT);
-    assert_non_null(strstr(sk_store_errmsg(s), "index records of unequal size"));
-    expect_empty(s, DB_PROP);
+    assert_int_equal(sk__spool_add(f->t, DB_PROP, "", 0, v8, 8), SK_OK);
+    assert_int_equal(sk__spool_add(f->t, DB_PROP, "", 0, v9, 9), SK_OK);
+    rec *prop = make(DB_PROP, N_REC, 13);
+    spool_all(f->t, DB_PROP, prop, N_REC);
     free(prop);
-    assert_int_equal(test_case_close(s, dir), 0);
+    assert_true(sk__spool_runs(f->t) > 10);
+    assert_int_equal(sk_txn_commit(f->t), SK_ECORRUPT);
+    assert_non_null(strstr(sk_store_errmsg(f->s), "index records of unequal size"));
+    expect_empty(f->s, DB_PROP);
 }
 
 /* A run whose file was cut short (standing in for a disk that lost it):
  * the commit says so and the case is unchanged. */
 static void test_truncated_run(void **state)
 {
-    (void)state;
-    char dir[64], path[96];
-    sk_store *s;
-    assert_int_equal(test_case_open("spoolm", dir, sizeof dir, path, sizeof path, &s), 0);
+    fixture *f = *state;
     rec *time = make(DB_TIME, N_REC, 17);
-    sk_txn *t;
-    assert_int_equal(sk_txn_begin(s, true, &t), SK_OK);
-    t->budget = BUDGET;
-    spool_all(t, DB_TIME, time, N_REC);
-    assert_true(sk__spool_runs(t) > 10);
-    const sk_spool *sp = t->spool[DB_TIME];
-    assert_int_equal(ftruncate(sp->fd, sp->fend - 3), 0);
-    assert_int_equal(sk_txn_commit(t), SK_EIO);
-    assert_non_null(strstr(sk_store_errmsg(s), "truncated"));
-    expect_empty(s, DB_TIME);
+    spool_all(f->t, DB_TIME, time, N_REC);
     free(time);
-    assert_int_equal(test_case_close(s, dir), 0);
+    assert_true(sk__spool_runs(f->t) > 10);
+    const sk_spool *sp = f->t->spool[DB_TIME];
+    assert_int_equal(ftruncate(sp->fd, sp->fend - 3), 0);
+    assert_int_equal(sk_txn_commit(f->t), SK_EIO);
+    assert_non_null(strstr(sk_store_errmsg(f->s), "truncated"));
+    expect_empty(f->s, DB_TIME);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_runs_merged),
-        cmocka_unit_test(test_refused_record_stops_merge),
-        cmocka_unit_test(test_truncated_run),
+        cmocka_unit_test_setup_teardown(test_runs_merged, spilling_txn, case_gone),
+        cmocka_unit_test_setup_teardown(test_refused_record_stops_merge, spilling_txn,
+                                        case_gone),
+        cmocka_unit_test_setup_teardown(test_truncated_run, spilling_txn, case_gone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
